@@ -1,0 +1,344 @@
+// Running a plan: fused programs evaluated block by block on per-thread registers, and the reduce,
+// scan and row kernels that consume them. Nothing here allocates per block or checks user input.
+#include <algorithm>
+#include <cstring>
+
+#include "core/cast.h"
+#include "core/plan.h"
+#include "core/threadpool.h"
+
+namespace mnnx {
+
+namespace {
+
+constexpr int64_t kGrainElems = 1 << 15;  // below this much work a kernel stays on one thread
+
+char* scratch(size_t bytes) {
+  thread_local std::vector<char> buf;
+  if (buf.size() < bytes + 64) buf.resize(bytes + 64);
+  return reinterpret_cast<char*>((reinterpret_cast<uintptr_t>(buf.data()) + 63) & ~uintptr_t(63));
+}
+
+template <class E>
+void gather(const char* base, int64_t stride, int64_t n, char* dst) {
+  const E* s = reinterpret_cast<const E*>(base);
+  E* d = reinterpret_cast<E*>(dst);
+  if (stride == 0) { E v = *s; for (int64_t i = 0; i < n; ++i) d[i] = v; }
+  else for (int64_t i = 0; i < n; ++i) d[i] = s[i * stride];
+}
+template <class E>
+void scatter(char* base, int64_t stride, int64_t n, const char* src) {
+  E* d = reinterpret_cast<E*>(base);
+  const E* s = reinterpret_cast<const E*>(src);
+  for (int64_t i = 0; i < n; ++i) d[i * stride] = s[i];
+}
+void gather_any(size_t esz, const char* base, int64_t stride, int64_t n, char* dst) {
+  switch (esz) {
+    case 1: gather<uint8_t>(base, stride, n, dst); break;
+    case 2: gather<uint16_t>(base, stride, n, dst); break;
+    case 4: gather<uint32_t>(base, stride, n, dst); break;
+    default: gather<uint64_t>(base, stride, n, dst);
+  }
+}
+void scatter_any(size_t esz, char* base, int64_t stride, int64_t n, const char* src) {
+  if (stride == 1) { std::memcpy(base, src, n * esz); return; }
+  switch (esz) {
+    case 1: scatter<uint8_t>(base, stride, n, src); break;
+    case 2: scatter<uint16_t>(base, stride, n, src); break;
+    case 4: scatter<uint32_t>(base, stride, n, src); break;
+    default: scatter<uint64_t>(base, stride, n, src);
+  }
+}
+
+// Walk the linear range [s, s+n) of `shape` in runs along the last dim: fn(element offset, run length, done).
+template <class F>
+void walk(const Shape& shape, const Shape& strides, int64_t s, int64_t n, F&& fn) {
+  int D = static_cast<int>(shape.size());
+  if (D == 0) { fn(int64_t(0), n, int64_t(0)); return; }
+  int64_t idx[16], off = 0, rem = s;
+  for (int d = D - 1; d >= 0; --d) {
+    idx[d] = rem % shape[d];
+    rem /= shape[d];
+    off += idx[d] * strides[d];
+  }
+  int64_t done = 0;
+  while (done < n) {
+    int64_t run = std::min(n - done, shape[D - 1] - idx[D - 1]);
+    fn(off, run, done);
+    done += run;
+    idx[D - 1] += run;
+    off += run * strides[D - 1];
+    for (int d = D - 1; d > 0 && idx[d] == shape[d]; --d) {
+      off -= idx[d] * strides[d];
+      idx[d] = 0;
+      ++idx[d - 1];
+      off += strides[d - 1];
+    }
+  }
+}
+
+char* resolve(const BufRef& r, const Bindings& b, const Plan& p) {
+  switch (r.kind) {
+    case BufRef::SLOT: return static_cast<char*>(b.slots[r.index]);
+    case BufRef::KEPT: return static_cast<char*>(b.kept[r.index]);
+    default: return b.arena + p.arena_offset[r.index];
+  }
+}
+
+void fill(char* dst, const char* elem, size_t esz, int64_t n) { gather_any(esz, elem, 0, n, dst); }
+
+// Evaluates one program over linear ranges of at most kBlock elements.
+class Evaluator {
+ public:
+  Evaluator(const Program& p, const Bindings& b, const Plan& plan, char* regs) : p_(p), b_(b), regs_(regs) {
+    rp_.resize(p.nregs);
+    for (auto& s : p.srcs) base_.push_back(resolve(s.buf, b, plan) + s.offset * static_cast<int64_t>(dtype_size(s.dt)));
+    for (const Instr& in : p.code)
+      if (in.invariant) run(in, 0, kBlock, nullptr);
+  }
+
+  // Returns the block's values: a register, or the input itself when no copy is needed.
+  const char* eval(int64_t s, int64_t n, char* direct_out) {
+    size_t last = p_.code.size() - 1;
+    for (size_t i = 0; i < p_.code.size(); ++i) {
+      const Instr& in = p_.code[i];
+      if (in.invariant) continue;
+      bool direct = direct_out && i == last && in.out == p_.result;
+      run(in, s, n, direct ? direct_out : nullptr);
+    }
+    return static_cast<const char*>(rp_[p_.result]);
+  }
+
+  // A pointer to [s, s+n) of a program that is one contiguous load, or null.
+  const char* contiguous(int64_t s, int64_t n) const {
+    if (p_.code.size() != 1 || p_.code[0].kind != Instr::LOAD) return nullptr;
+    const Source& src = p_.srcs[p_.code[0].arg];
+    if (!(src.strides.size() == 1 && src.strides[0] == 1)) return nullptr;
+    return base_[p_.code[0].arg] + s * static_cast<int64_t>(dtype_size(src.dt));
+  }
+
+ private:
+  void run(const Instr& in, int64_t s, int64_t n, char* direct) {
+    char* w = direct ? direct : regs_ + static_cast<size_t>(in.out) * kBlock * 8;
+    switch (in.kind) {
+      case Instr::LOAD: {
+        const Source& src = p_.srcs[in.arg];
+        size_t esz = dtype_size(src.dt);
+        const char* base = base_[in.arg];
+        const Shape& sh = p_.shape;
+        int D = static_cast<int>(sh.size());
+        if (!direct && D >= 1 && src.strides[D - 1] == 1 && (s % sh[D - 1]) + n <= sh[D - 1]) {
+          int64_t off = 0, rem = s;  // the block lies in one contiguous run: read it in place
+          for (int d = D - 1; d >= 0; --d) { off += (rem % sh[d]) * src.strides[d]; rem /= sh[d]; }
+          rp_[in.out] = base + off * static_cast<int64_t>(esz);
+          return;
+        }
+        walk(sh, src.strides, s, n, [&](int64_t off, int64_t run, int64_t done) {
+          gather_any(esz, base + off * static_cast<int64_t>(esz), src.strides.empty() ? 0 : src.strides[D - 1], run, w + done * esz);
+        });
+        break;
+      }
+      case Instr::SCALAR: {
+        char elem[8];
+        scalar_to_bytes(b_.scalars[in.arg], in.dt, elem);
+        fill(w, elem, dtype_size(in.dt), n);
+        break;
+      }
+      case Instr::UNARY: reinterpret_cast<UnaryFn>(in.fn)(rp_[in.a], w, n); break;
+      case Instr::CAST: reinterpret_cast<CastFn>(in.fn)(rp_[in.a], w, n); break;
+      case Instr::BINARY: reinterpret_cast<BinaryFn>(in.fn)(rp_[in.a], rp_[in.b], w, n); break;
+      case Instr::WHERE: reinterpret_cast<WhereFn>(in.fn)(rp_[in.a], rp_[in.b], rp_[in.c], w, n); break;
+    }
+    rp_[in.out] = w;
+  }
+
+  const Program& p_;
+  const Bindings& b_;
+  char* regs_;
+  std::vector<const void*> rp_;
+  std::vector<const char*> base_;
+};
+
+size_t regs_bytes(const Program& p) { return static_cast<size_t>(p.nregs) * kBlock * 8; }
+
+// Copy [s, s+n) of a program's value into dst.
+void eval_into(Evaluator& ev, const Program& p, int64_t s, int64_t n, char* dst) {
+  size_t esz = dtype_size(p.dt);
+  for (int64_t j = 0; j < n; j += kBlock) {
+    int64_t m = std::min(kBlock, n - j);
+    std::memcpy(dst + j * esz, ev.eval(s + j, m, nullptr), m * esz);
+  }
+}
+
+void run_ew(const Kernel& k, const Plan& plan, const Bindings& b) {
+  const Program& p = k.prog;
+  int64_t total = numel(p.shape);
+  size_t esz = dtype_size(k.out_dt);
+  char* out = resolve(k.out, b, plan) + k.out_offset * static_cast<int64_t>(esz);
+  bool contiguous = p.shape.empty() || (p.shape.size() == 1 && k.out_strides[0] == 1);
+  int64_t nblocks = (total + kBlock - 1) / kBlock;
+  parallel_for(nblocks, kGrainElems / kBlock, [&](int64_t b0, int64_t b1, int) {
+    Evaluator ev(p, b, plan, scratch(regs_bytes(p)));
+    for (int64_t blk = b0; blk < b1; ++blk) {
+      int64_t s = blk * kBlock, n = std::min(kBlock, total - s);
+      char* dst = contiguous ? out + s * static_cast<int64_t>(esz) : nullptr;
+      const char* r = ev.eval(s, n, dst);
+      if (contiguous) {
+        if (r != dst) std::memcpy(dst, r, n * esz);
+      } else {
+        walk(p.shape, k.out_strides, s, n, [&](int64_t off, int64_t run, int64_t done) {
+          scatter_any(esz, out + off * static_cast<int64_t>(esz), k.out_strides.back(), run, r + done * esz);
+        });
+      }
+    }
+  });
+}
+
+void run_reduce(const Kernel& k, const Plan& plan, const Bindings& b) {
+  const KernelTable& kt = kernels();
+  const Program& p = k.prog;
+  int ri = reduce_index(k.op), d = static_cast<int>(p.dt);
+  bool arg = k.op == Op::RARGMAX || k.op == Op::RARGMIN;
+  int ai = k.op == Op::RARGMAX ? 0 : 1;
+  size_t esz = dtype_size(p.dt), osz = dtype_size(k.out_dt);
+  char* out = resolve(k.out, b, plan);
+  int64_t O = k.outer, R = k.inner;
+  if (k.reduce_outer) {  // kept dims inside: fold whole rows into a vector of accumulators
+    int64_t nchunks = (O + kBlock - 1) / kBlock;
+    parallel_for(nchunks, std::max<int64_t>(1, kGrainElems / std::max<int64_t>(R * kBlock, 1)), [&](int64_t c0, int64_t c1, int) {
+      char* regs = scratch(regs_bytes(p) + kBlock * 16);
+      char* acc = regs + regs_bytes(p);
+      int64_t* idx = reinterpret_cast<int64_t*>(acc + kBlock * 8);
+      Evaluator ev(p, b, plan, regs);
+      for (int64_t c = c0; c < c1; ++c) {
+        int64_t k0 = c * kBlock, n = std::min(kBlock, O - k0);
+        if (arg) std::fill(idx, idx + n, -1);
+        else kt.rinit[ri][d](acc, n);
+        for (int64_t r = 0; r < R; ++r) {
+          const char* x = ev.eval(r * O + k0, n, nullptr);
+          if (arg) kt.argvec[ai][d](x, n, r, acc, idx);
+          else kt.rvec[ri][d](x, n, acc);
+        }
+        if (arg) std::memcpy(out + k0 * 8, idx, n * 8);
+        else kt.rfinish[ri][d](acc, out + k0 * static_cast<int64_t>(osz), n);
+      }
+    });
+    return;
+  }
+  // reduced dims inside: each output folds one contiguous range of the iteration space
+  auto fold = [&](Evaluator& ev, int64_t s, int64_t n, char* acc, int64_t* idx, int64_t base) {
+    for (int64_t j = 0; j < n; j += kBlock) {
+      int64_t m = std::min(kBlock, n - j);
+      const char* x = ev.eval(s + j, m, nullptr);
+      if (arg) kt.argblock[ai][d](x, m, base + j, acc, idx);
+      else kt.rblock[ri][d](x, m, acc);
+    }
+  };
+  int nt = num_threads();
+  if (O >= nt || R < 4 * kGrainElems) {
+    parallel_for(O, std::max<int64_t>(1, kGrainElems / std::max<int64_t>(R, 1)), [&](int64_t o0, int64_t o1, int) {
+      Evaluator ev(p, b, plan, scratch(regs_bytes(p)));
+      for (int64_t o = o0; o < o1; ++o) {
+        alignas(8) char acc[8];
+        int64_t idx = -1;
+        if (!arg) kt.rinit[ri][d](acc, 1);
+        fold(ev, o * R, R, acc, &idx, 0);
+        if (arg) std::memcpy(out + o * 8, &idx, 8);
+        else kt.rfinish[ri][d](acc, out + o * static_cast<int64_t>(osz), 1);
+      }
+    });
+    return;
+  }
+  // few long ranges: split each across threads, then fold the partial results in order
+  std::vector<char> part_val(static_cast<size_t>(nt) * 8);
+  std::vector<int64_t> part_idx(nt, -1);
+  for (int64_t o = 0; o < O; ++o) {
+    int parts_used = 0;
+    parallel_for(R, kGrainElems, [&](int64_t r0, int64_t r1, int part) {
+      Evaluator ev(p, b, plan, scratch(regs_bytes(p)));
+      alignas(8) char acc[8];
+      int64_t idx = -1;
+      if (!arg) kt.rinit[ri][d](acc, 1);
+      fold(ev, o * R + r0, r1 - r0, acc, &idx, r0);
+      if (arg) { std::memcpy(&part_val[part * 8], acc, 8); part_idx[part] = idx; }
+      else kt.rfinish[ri][d](acc, &part_val[part * 8], 1);
+    });
+    parts_used = static_cast<int>(std::min<int64_t>(nt, std::max<int64_t>(1, R / kGrainElems)));
+    std::vector<char> packed(parts_used * esz);
+    for (int q = 0; q < parts_used; ++q) std::memcpy(&packed[q * esz], &part_val[q * 8], esz);
+    if (arg) {
+      alignas(8) char best[8];
+      int64_t which = -1;
+      kt.argblock[ai][d](packed.data(), parts_used, 0, best, &which);
+      std::memcpy(out + o * 8, &part_idx[which], 8);
+    } else {
+      alignas(8) char acc[8];
+      kt.rinit[ri][d](acc, 1);
+      kt.rblock[ri][d](packed.data(), parts_used, acc);
+      kt.rfinish[ri][d](acc, out + o * static_cast<int64_t>(osz), 1);
+    }
+  }
+}
+
+void run_scan(const Kernel& k, const Plan& plan, const Bindings& b) {
+  const Program& p = k.prog;
+  int si = k.op == Op::CUMSUM ? 0 : 1, d = static_cast<int>(p.dt);
+  size_t esz = dtype_size(p.dt);
+  char* out = resolve(k.out, b, plan);
+  int64_t C = k.inner;
+  parallel_for(k.outer, std::max<int64_t>(1, kGrainElems / std::max<int64_t>(C, 1)), [&](int64_t r0, int64_t r1, int) {
+    char* regs = scratch(regs_bytes(p) + 2 * C * esz + 128);
+    char* row = regs + regs_bytes(p);
+    char* res = row + ((C * esz + 63) / 64) * 64;
+    Evaluator ev(p, b, plan, regs);
+    for (int64_t r = r0; r < r1; ++r) {
+      eval_into(ev, p, r * C, C, row);
+      kernels().scan[si][d](row, res, C);
+      walk(p.shape, k.out_strides, r * C, C, [&](int64_t off, int64_t run, int64_t done) {
+        scatter_any(esz, out + off * static_cast<int64_t>(esz), k.out_strides.empty() ? 1 : k.out_strides.back(), run, res + done * esz);
+      });
+    }
+  });
+}
+
+void run_row(const Kernel& k, const Plan& plan, const Bindings& b) {
+  const Program& p = k.prog;
+  int fi = static_cast<int>(k.op) - static_cast<int>(Op::SOFTMAX), d = static_cast<int>(p.dt);
+  size_t esz = dtype_size(p.dt);
+  char* out = resolve(k.out, b, plan);
+  int64_t C = k.inner;
+  size_t row_bytes = ((C * esz + 63) / 64) * 64;
+  size_t extra_regs = 0;
+  for (auto& e : k.extra) extra_regs = std::max(extra_regs, regs_bytes(e));
+  parallel_for(k.outer, std::max<int64_t>(1, kGrainElems / std::max<int64_t>(C, 1)), [&](int64_t r0, int64_t r1, int) {
+    char* regs = scratch(regs_bytes(p) + extra_regs + 3 * row_bytes);
+    char* row = regs + regs_bytes(p) + extra_regs;
+    char* wb[2] = {nullptr, nullptr};
+    for (size_t i = 0; i < k.extra.size(); ++i) {
+      wb[i] = row + (i + 1) * row_bytes;
+      Evaluator ew(k.extra[i], b, plan, regs + regs_bytes(p));
+      eval_into(ew, k.extra[i], 0, C, wb[i]);
+    }
+    Evaluator ev(p, b, plan, regs);
+    for (int64_t r = r0; r < r1; ++r) {
+      const char* x = ev.contiguous(r * C, C);
+      if (!x) { eval_into(ev, p, r * C, C, row); x = row; }
+      kernels().row[fi][d](x, wb[0], wb[1], out + r * C * static_cast<int64_t>(esz), C, k.eps);
+    }
+  });
+}
+
+}  // namespace
+
+void execute(const Plan& plan, const Bindings& b) {
+  for (const Kernel& k : plan.kernels) {
+    switch (k.kind) {
+      case Kernel::EW: run_ew(k, plan, b); break;
+      case Kernel::REDUCE: run_reduce(k, plan, b); break;
+      case Kernel::SCAN: run_scan(k, plan, b); break;
+      case Kernel::ROW: run_row(k, plan, b); break;
+    }
+  }
+}
+
+}  // namespace mnnx

@@ -1,0 +1,60 @@
+// The blocked VM's kernel table. Fused elementwise programs run as a sequence of these loops over
+// blocks of kBlock elements held in per-thread registers. core/vm_kernels.cpp is compiled once per
+// ISA; isa.cpp picks the table for this CPU at import.
+#pragma once
+#include <cstdint>
+
+#include "core/dtype.h"
+#include "core/graph.h"
+
+namespace mnnx {
+
+constexpr int64_t kBlock = 1024;
+
+using UnaryFn = void (*)(const void* a, void* out, int64_t n);
+using BinaryFn = void (*)(const void* a, const void* b, void* out, int64_t n);
+using WhereFn = void (*)(const void* c, const void* a, const void* b, void* out, int64_t n);
+using CastFn = void (*)(const void* a, void* out, int64_t n);
+
+// Reductions. `acc` points at an accumulator of the op's accumulator type: double for float sums
+// and products, the element type otherwise. block: fold n elements into *acc. vec: acc[i] op= x[i].
+using ReduceBlockFn = void (*)(const void* x, int64_t n, void* acc);
+using ReduceVecFn = void (*)(const void* x, int64_t n, void* acc);
+using ReduceInitFn = void (*)(void* acc, int64_t n);
+using ReduceFinishFn = void (*)(const void* acc, void* out, int64_t n);  // accumulator -> element type
+// argmax/argmin: best value (element type) and index per output; base is the index of x[0].
+using ArgBlockFn = void (*)(const void* x, int64_t n, int64_t base, void* best, int64_t* idx);
+using ArgVecFn = void (*)(const void* x, int64_t n, int64_t r, void* best, int64_t* idx);
+using ScanFn = void (*)(const void* x, void* out, int64_t n);  // one row
+// Row kernels over the last axis: x row in (may alias tmp), w and b may be null.
+using RowFn = void (*)(const void* x, const void* w, const void* b, void* out, int64_t n, double eps);
+
+constexpr int kNumReduce = 6;  // RSUM..RARGMIN in op-table order
+inline int reduce_index(Op op) { return static_cast<int>(op) - static_cast<int>(Op::RSUM); }
+
+struct KernelTable {
+  const char* isa;
+  UnaryFn unary[kNumOps][kNumDTypes];
+  BinaryFn binary[kNumOps][kNumDTypes];
+  WhereFn where[kNumDTypes];
+  CastFn cast[kNumDTypes][kNumDTypes];
+  ReduceInitFn rinit[kNumReduce][kNumDTypes];
+  ReduceBlockFn rblock[kNumReduce][kNumDTypes];
+  ReduceVecFn rvec[kNumReduce][kNumDTypes];
+  ReduceFinishFn rfinish[kNumReduce][kNumDTypes];
+  size_t racc_size[kNumReduce][kNumDTypes];
+  ArgBlockFn argblock[2][kNumDTypes];
+  ArgVecFn argvec[2][kNumDTypes];
+  ScanFn scan[2][kNumDTypes];
+  RowFn row[3][kNumDTypes];  // SOFTMAX, LOGSOFTMAX, LAYERNORM
+};
+
+const KernelTable& kernels();  // the table chosen for this CPU
+const char* isa_name();
+void force_isa(const char* name);  // "generic", "avx2", "avx512": for tests comparing variants
+
+namespace generic { void fill_table(KernelTable* t); }
+namespace avx2 { void fill_table(KernelTable* t); }
+namespace avx512 { void fill_table(KernelTable* t); }
+
+}  // namespace mnnx
