@@ -85,12 +85,15 @@ NodeP make_scalar_f(double v, DType dt, bool weak) { Scalar s; s.f = v; return s
 NodeP make_scalar_i(int64_t v, DType dt, bool weak) { Scalar s; s.i = v; return scalar_node(cast_scalar(s, DType::INT64, dt), dt, weak); }
 NodeP make_scalar_u(uint64_t v, DType dt, bool weak) { Scalar s; s.u = v; return scalar_node(cast_scalar(s, DType::UINT64, dt), dt, weak); }
 
+// Index along `axis`, filled at once: creation is cheap and every later view of it is then zero-copy.
 NodeP make_iota(const Shape& shape, int axis, DType dt) {
-  numel(shape);
-  auto n = new_node(Op::IOTA, dt, shape, {});
-  n->args = {normalize_axis(axis, static_cast<int>(shape.size()))};
-  realize({n});
-  return n;
+  int ax = normalize_axis(axis, static_cast<int>(shape.size()));
+  NodeP n = make_empty(DType::INT64, shape);
+  int64_t* p = static_cast<int64_t*>(n->buf->data);
+  int64_t count = n->size(), inner = 1;
+  for (size_t d = ax + 1; d < shape.size(); ++d) inner *= shape[d];
+  for (int64_t i = 0; i < count; ++i) p[i] = (i / inner) % shape[ax];
+  return make_cast(n, dt);
 }
 
 NodeP make_cast(const NodeP& x, DType dt) {
@@ -369,5 +372,15 @@ NodeP make_concat(const std::vector<NodeP>& xs, int64_t axis) {
 }
 
 NodeP make_copy(const NodeP& x) { return finish(new_node(Op::COPY, x->dtype, x->shape, {x})); }
+
+NodeP make_assign(const NodeP& x, const NodeP& v, const std::vector<int64_t>& start, const std::vector<int64_t>& step,
+                  const Shape& shape) {
+  make_slice(x, start, step, shape);  // validates the region
+  NodeP val = make_expand(make_cast(v, x->dtype), shape);
+  NodeP r = new_node(Op::ASSIGN, x->dtype, x->shape, {x, val});
+  r->args = start;
+  r->args.insert(r->args.end(), step.begin(), step.end());
+  return finish(r);
+}
 
 }  // namespace mnnx

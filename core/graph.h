@@ -99,6 +99,9 @@ NodeP make_slice(const NodeP& x, const std::vector<int64_t>& start, const std::v
                  const Shape& shape);
 NodeP make_concat(const std::vector<NodeP>& xs, int64_t axis);
 NodeP make_copy(const NodeP& x);
+// x with the region x[start::step] (lengths `shape`) replaced by v, which broadcasts to the region.
+NodeP make_assign(const NodeP& x, const NodeP& v, const std::vector<int64_t>& start, const std::vector<int64_t>& step,
+                  const Shape& shape);
 
 // Realize: compute `outs` and every unrealized node below them that Python holds.
 void realize(const std::vector<NodeP>& outs);

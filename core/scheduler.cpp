@@ -142,7 +142,7 @@ class Lowering {
       case OpKind::REDUCE: reduce_kernel(n, out); break;
       case OpKind::SCAN: scan_kernel(n, out); break;
       case OpKind::ROWNORM: row_kernel(n, out); break;
-      case OpKind::CONCAT: concat_kernels(n, out); break;
+      case OpKind::CONCAT: n->op == Op::ASSIGN ? assign_kernels(n, out) : concat_kernels(n, out); break;
       default: {
         ProgramBuilder pb;
         pb.shape = n->shape;
@@ -332,6 +332,23 @@ class Lowering {
       ew_kernel(std::move(pb), r, out, n->dtype, st, pos * st[ax]);
       pos += in->shape[ax];
     }
+  }
+
+  // Copy x, then write the value over its region: the region is a strided view of the output.
+  void assign_kernels(Node* n, BufRef out) {
+    Shape st = contiguous_strides(n->shape);
+    ProgramBuilder pb;
+    pb.shape = n->shape;
+    int r = lower(pb, n->inputs[0].get(), {});
+    ew_kernel(std::move(pb), r, out, n->dtype, st, 0);
+    Node* v = n->inputs[1].get();
+    size_t nd = n->shape.size();
+    std::vector<int64_t> start(n->args.begin(), n->args.begin() + nd), step(n->args.begin() + nd, n->args.end());
+    View region = view_slice(View{n->shape, st, 0}, start, step, v->shape);
+    ProgramBuilder pv;
+    pv.shape = v->shape;
+    int rv = lower(pv, v, {});
+    ew_kernel(std::move(pv), rv, out, n->dtype, region.strides, region.offset);
   }
 
   // Merge dims that every stride walks contiguously and drop size-1 dims: the linear order of the

@@ -7,6 +7,8 @@
 #include <nanobind/stl/tuple.h>
 #include <nanobind/stl/vector.h>
 
+#include <cstring>
+
 #include "core/allocator.h"
 #include "core/plan.h"
 #include "core/threadpool.h"
@@ -85,14 +87,19 @@ Var from_array(AnyArray a) {
   return Var(make_leaf(std::move(buf), dt, shape, strides, 0));
 }
 
-// A read-only numpy array on the realized buffer; the capsule keeps the buffer alive.
-nb::object to_numpy(const Var& v) {
+// A numpy array on the realized buffer (read-only unless asked: graph nodes are immutable); the
+// capsule keeps the buffer alive.
+nb::object to_numpy(const Var& v, bool writable) {
   if (!v.node->realized()) realize({v.node});
   const Node& n = *v.node;
   auto* keep = new std::shared_ptr<Buffer>(n.buf);
   nb::capsule owner(keep, [](void* p) noexcept { delete static_cast<std::shared_ptr<Buffer>*>(p); });
   std::vector<size_t> shape(n.shape.begin(), n.shape.end());
   std::vector<int64_t> strides(n.strides.begin(), n.strides.end());
+  if (writable) {
+    nb::ndarray<nb::numpy> arr(n.data_ptr(), n.shape.size(), shape.data(), owner, strides.data(), dlpack_of(n.dtype));
+    return arr.cast();
+  }
   nb::ndarray<nb::numpy, nb::ro> arr(n.data_ptr(), n.shape.size(), shape.data(), owner, strides.data(), dlpack_of(n.dtype));
   return arr.cast();
 }
@@ -114,8 +121,14 @@ void init_core(nb::module_& m) {
       .def_prop_ro("_realized", [](const Var& v) { return v.node->realized(); })
       .def_prop_ro("_op", [](const Var& v) { return std::string(op_name(v.node->op)); })
       .def_prop_ro("_strides", [](const Var& v) { return shape_tuple(v.node->strides); })
+      .def("_rebind", [](Var& self, const Var& o) {  // setitem: this handle now names another node
+        NodeP n = o.node;
+        ++n->py_refs;
+        --self.node->py_refs;
+        self.node = std::move(n);
+      })
       .def("_same_node", [](const Var& a, const Var& b) { return a.node == b.node; })
-      .def("_numpy", &to_numpy)
+      .def("_numpy", &to_numpy, nb::arg("writable") = false)
       .def("__len__", [](const Var& v) {
         if (v.node->ndim() == 0) fail(ErrKind::TYPE, "len() of unsized object");
         return v.node->shape[0];
@@ -155,7 +168,22 @@ void init_core(nb::module_& m) {
   });
   m.def("concat", [](std::vector<const Var*> xs, int64_t axis) { return Var(make_concat(nodes(xs), axis)); });
   m.def("copy", [](const Var& x) { return Var(make_copy(x.node)); });
+  m.def("assign", [](const Var& x, const Var& v, std::vector<int64_t> start, std::vector<int64_t> step, std::vector<int64_t> shape) {
+    return Var(make_assign(x.node, v.node, start, step, shape));
+  });
 
+  // MNN's placeholder.write: the node keeps its identity and takes new contents, so expressions
+  // built on it and not yet computed read them.
+  m.def("write", [](Var& v, nb::ndarray<nb::ro, nb::c_contig, nb::device::cpu> a) {
+    Node& n = *v.node;
+    if (!n.realized() || dt_of_dlpack(a.dtype()) != n.dtype || a.size() != static_cast<size_t>(n.size()))
+      fail(ErrKind::VALUE, "write: the array must match the Var's shape " + shape_str(n.shape) + " and dtype " + dtype_name(n.dtype));
+    auto buf = Buffer::allocate(a.nbytes());
+    std::memcpy(buf->data, a.data(), a.nbytes());
+    n.buf = std::move(buf);
+    n.strides = contiguous_strides(n.shape);
+    n.offset = 0;
+  });
   m.def("realize", [](std::vector<const Var*> xs) { realize(nodes(xs)); });
   m.def("explain", [](std::vector<const Var*> xs) { return explain(nodes(xs)); });
   m.def("plan_cache_info", []() { auto c = plan_cache_info(); return std::make_tuple(c.hits, c.misses, c.plans); });

@@ -1,0 +1,268 @@
+"""The array type: mnnx.Tensor is mnnx.numpy.ndarray is mnnx.expr.Var, one lazy graph node.
+
+Methods are attached here to the native class so that every face shares one object. Numerics
+live in the engine; this module only converts Python arguments."""
+import builtins
+
+import numpy as _np
+
+from . import _C
+
+Var = _C.Var
+OPS = _C.op_table()
+
+_SUPPORTED = {"?", "b", "h", "i", "l", "q", "B", "H", "I", "L", "Q", "e", "f", "d"}
+_CHAR = {}  # numpy type char -> canonical char used by the engine
+for _c in _SUPPORTED:
+    _CHAR[_c] = {"q": "l", "Q": "L"}.get(_c, _c)
+if _np.dtype("l").itemsize != 8:  # LLP64 platforms: int64 is 'q'
+    _CHAR["q"], _CHAR["Q"] = "l", "L"
+
+
+def dtype_char(dtype):
+    """The engine's type char for anything numpy accepts as a dtype; TypeError if unsupported."""
+    dt = _np.dtype(dtype)
+    if dt.char not in _CHAR or not dt.isnative:
+        raise TypeError(f"mnnx does not support data type {dt!r}")
+    return _CHAR[dt.char]
+
+
+_DTYPES = {c: _np.dtype(c if c not in "lL" else ("int64" if c == "l" else "uint64")) for c in set(_CHAR.values())}
+
+
+def asarray(a, dtype=None):
+    if isinstance(a, Var):
+        return a if dtype is None or dtype_char(dtype) == a._dtype_char else cast(a, dtype)
+    if isinstance(a, _np.ndarray) and dtype is None and a.dtype.char in _CHAR and a.dtype.isnative:
+        return _C.from_array(a) if a.flags.aligned else _C.from_array(a.copy())
+    arr = _np.asarray(a, dtype=dtype)
+    if arr.dtype.char not in _CHAR:
+        if dtype is None and arr.dtype.kind in "iu" and arr.dtype.itemsize > 8:
+            raise OverflowError("Python integer out of bounds for int64 and uint64")
+        dtype_char(arr.dtype)  # raises a TypeError naming the type
+    if not arr.dtype.isnative or not arr.flags.aligned:
+        arr = arr.astype(arr.dtype.newbyteorder("="))
+    return _C.from_array(arr)
+
+
+def operand(x):
+    """A Python number becomes a weak scalar (numpy 2 promotion); anything else an array."""
+    if isinstance(x, Var):
+        return x
+    if isinstance(x, (_np.ndarray, _np.generic)):
+        return asarray(x)
+    if isinstance(x, bool):
+        return _C.scalar_bool(x)
+    if isinstance(x, int):
+        if -(2**63) <= x < 2**63:
+            return _C.scalar_int(x)
+        if 0 <= x < 2**64:
+            return _C.scalar_uint(x)
+        raise OverflowError(f"Python integer {x} out of bounds for int64")
+    if isinstance(x, float):
+        return _C.scalar_float(x)
+    if isinstance(x, complex):
+        raise TypeError("mnnx does not support complex numbers")
+    return asarray(x)
+
+
+def cast(x, dtype):
+    return _C.cast(x, dtype_char(dtype))
+
+
+def _binary(name):
+    op = OPS[name]
+
+    def fwd(self, other):
+        try:
+            o = operand(other)
+        except (TypeError, ValueError):
+            return NotImplemented
+        return _C.binary(op, self, o)
+
+    def rev(self, other):
+        try:
+            o = operand(other)
+        except (TypeError, ValueError):
+            return NotImplemented
+        return _C.binary(op, o, self)
+
+    return fwd, rev
+
+
+def _inplace(fwd):
+    # numpy refuses in-place results it cannot cast back 'same_kind'; the name is rebound to a new node
+    def inplace(self, other):
+        r = fwd(self, other)
+        if r is NotImplemented:
+            return r
+        if r._dtype_char != self._dtype_char:
+            if not _np.can_cast(_DTYPES[r._dtype_char], _DTYPES[self._dtype_char], "same_kind"):
+                raise TypeError(f"Cannot cast ufunc output from dtype('{_DTYPES[r._dtype_char]}') to "
+                                f"dtype('{_DTYPES[self._dtype_char]}') with casting rule 'same_kind'")
+            r = _C.cast(r, self._dtype_char)
+        return r
+    return inplace
+
+
+for _dunder, _name in [("add", "add"), ("sub", "subtract"), ("mul", "multiply"), ("truediv", "true_divide"),
+                       ("floordiv", "floor_divide"), ("mod", "remainder"), ("and", "bitwise_and"),
+                       ("or", "bitwise_or"), ("xor", "bitwise_xor"), ("lshift", "left_shift"),
+                       ("rshift", "right_shift")]:
+    _f, _r = _binary(_name)
+    setattr(Var, f"__{_dunder}__", _f)
+    setattr(Var, f"__r{_dunder}__", _r)
+    setattr(Var, f"__i{_dunder}__", _inplace(_f))
+
+for _dunder, _name in [("eq", "equal"), ("ne", "not_equal"), ("lt", "less"), ("le", "less_equal"),
+                       ("gt", "greater"), ("ge", "greater_equal")]:
+    setattr(Var, f"__{_dunder}__", _binary(_name)[0])
+Var.__hash__ = None
+
+
+def _pow(self, other):
+    from . import numpy as mnp
+    try:
+        o = operand(other)
+    except (TypeError, ValueError):
+        return NotImplemented
+    return mnp.power(self, o)
+
+
+def _rpow(self, other):
+    from . import numpy as mnp
+    try:
+        o = operand(other)
+    except (TypeError, ValueError):
+        return NotImplemented
+    return mnp.power(o, self)
+
+
+Var.__pow__ = _pow
+Var.__rpow__ = _rpow
+Var.__ipow__ = _inplace(_pow)
+Var.__divmod__ = lambda self, o: (self // o, self % o)
+Var.__rdivmod__ = lambda self, o: (o // self, o % self)
+Var.__neg__ = lambda self: _C.unary(OPS["negative"], self)
+Var.__pos__ = lambda self: self
+Var.__abs__ = lambda self: _C.unary(OPS["absolute"], self)
+Var.__invert__ = lambda self: _C.unary(OPS["invert"], self)
+
+
+# ---- realization and export ----
+
+def numpy(self):
+    """The value as a read-only numpy array sharing the realized buffer (np.array(x) copies)."""
+    return self._numpy()
+
+
+def realize(self):
+    _C.realize([self])
+    return self
+
+
+def __array__(self, dtype=None, copy=None):
+    a = self._numpy()
+    if dtype is not None and _np.dtype(dtype) != a.dtype:
+        return a.astype(dtype)
+    if copy:
+        return a.copy()
+    return a
+
+
+def item(self, *args):
+    return self._numpy().item(*args)
+
+
+def tolist(self):
+    return self._numpy().tolist()
+
+
+def _truth(self):
+    if self.size != 1:
+        raise ValueError("The truth value of an array with more than one element is ambiguous. Use a.any() or a.all()")
+    return builtins.bool(self._numpy().reshape(()))
+
+
+def _scalar_conv(kind):
+    def conv(self):
+        if self.size != 1:
+            raise TypeError("only length-1 arrays can be converted to Python scalars")
+        return kind(self._numpy().reshape(()).item())
+    return conv
+
+
+def __index__(self):
+    if self._dtype_char not in "bhilBHIL?" or self._dtype_char == "?":
+        raise TypeError("only integer scalar arrays can be converted to a scalar index")
+    if self.ndim != 0:
+        raise TypeError("only integer scalar arrays can be converted to a scalar index")
+    return int(self._numpy().item())
+
+
+def __iter__(self):
+    if self.ndim == 0:
+        raise TypeError("iteration over a 0-d array")
+    for i in range(self.shape[0]):
+        yield self[i]
+
+
+def __repr__(self):
+    return repr(self._numpy()).replace("readonly=True", "")
+
+
+def __str__(self):
+    return str(self._numpy())
+
+
+def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+    a = self._numpy(True)
+    kw = {}
+    if max_version is not None:
+        kw["max_version"] = max_version
+    if copy is not None:
+        kw["copy"] = copy
+    return a.__dlpack__(stream=stream, **kw) if stream is not None else a.__dlpack__(**kw)
+
+
+def __dlpack_device__(self):
+    return (1, 0)
+
+
+def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+    from . import numpy as mnp
+    f = getattr(mnp, ufunc.__name__, None)
+    if method != "__call__" or kwargs.get("out") is not None or f is None:
+        return NotImplemented
+    return f(*inputs, **kwargs)
+
+
+def _unwrap(x):
+    if isinstance(x, Var):
+        return x._numpy()
+    if isinstance(x, (list, tuple)):
+        return type(x)(_unwrap(v) for v in x)
+    return x
+
+
+def __array_function__(self, func, types, args, kwargs):
+    from . import numpy as mnp
+    mod = func.__module__ or ""
+    impl = getattr(mnp, func.__name__, None) if mod in ("numpy", "numpy.core.fromnumeric", "numpy.core.multiarray") else None
+    if impl is not None and impl is not func:
+        return impl(*args, **kwargs)
+    return func._implementation(*_unwrap(args), **{k: _unwrap(v) for k, v in kwargs.items()})
+
+
+for _n, _f in [("numpy", numpy), ("realize", realize), ("__array__", __array__), ("item", item), ("tolist", tolist),
+               ("__bool__", _truth), ("__float__", _scalar_conv(float)), ("__int__", _scalar_conv(int)),
+               ("__index__", __index__), ("__iter__", __iter__), ("__repr__", __repr__), ("__str__", __str__),
+               ("__dlpack__", __dlpack__), ("__dlpack_device__", __dlpack_device__),
+               ("__array_ufunc__", __array_ufunc__), ("__array_function__", __array_function__)]:
+    setattr(Var, _n, _f)
+
+Var.__array_priority__ = 100
+Var.dtype = property(lambda self: _DTYPES[self._dtype_char])
+Var.itemsize = property(lambda self: _DTYPES[self._dtype_char].itemsize)
+Var.nbytes = property(lambda self: self.size * _DTYPES[self._dtype_char].itemsize)
+Var.device = property(lambda self: "cpu")

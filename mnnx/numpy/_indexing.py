@@ -1,0 +1,70 @@
+"""Basic indexing: integers, slices (negative steps too), None and Ellipsis become one strided
+view; assignment through them builds a new node (x with the region replaced)."""
+import numpy as _np
+
+from .. import _C
+from .._tensor import Var, operand
+
+
+def _parse(x, key):
+    """-> (start, step, length) per dim of x, and the result shape (ints dropped, None added)."""
+    if not isinstance(key, tuple):
+        key = (key,)
+    for k in key:
+        if isinstance(k, (Var, _np.ndarray, list)) or (isinstance(k, (bool, _np.bool_))):
+            raise NotImplementedError("mnnx: integer-array and boolean indexing are not implemented yet "
+                                      "(basic indexing with ints, slices, None and ... is)")
+    n_real = sum(1 for k in key if k is not None and k is not Ellipsis)
+    if sum(1 for k in key if k is Ellipsis) > 1:
+        raise IndexError("an index can only have a single ellipsis ('...')")
+    if n_real > x.ndim:
+        raise IndexError(f"too many indices for array: array is {x.ndim}-dimensional, but {n_real} were indexed")
+    expanded = []
+    for k in key:
+        if k is Ellipsis:
+            expanded += [slice(None)] * (x.ndim - n_real)
+        else:
+            expanded.append(k)
+    if Ellipsis not in key:
+        expanded += [slice(None)] * (x.ndim - n_real)
+    start, step, length, out_shape = [], [], [], []
+    d = 0
+    for k in expanded:
+        if k is None:
+            out_shape.append(1)
+            continue
+        n = x.shape[d]
+        if isinstance(k, slice):
+            b, e, s = k.indices(n)
+            ln = len(range(b, e, s))
+            start.append(b if ln else 0)
+            step.append(s)
+            length.append(ln)
+            out_shape.append(ln)
+        else:
+            try:
+                i = k.__index__()
+            except AttributeError:
+                raise IndexError("only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) and "
+                                 "integer or boolean arrays are valid indices") from None
+            if not -n <= i < n:
+                raise IndexError(f"index {i} is out of bounds for axis {d} with size {n}")
+            start.append(i + n if i < 0 else i)
+            step.append(1)
+            length.append(1)
+        d += 1
+    return start, step, length, out_shape
+
+
+def getitem(x, key):
+    start, step, length, out_shape = _parse(x, key)
+    v = _C.slice(x, start, step, length)
+    return _C.reshape(v, out_shape) if list(v.shape) != out_shape else v
+
+
+def setitem(x, key, value):
+    """Returns the new node; the caller rebinds its name (mnnx arrays are values)."""
+    start, step, length, out_shape = _parse(x, key)
+    v = operand(value)
+    v = _C.reshape(_C.expand(v, out_shape), length) if list(v.shape) != length else v
+    return _C.assign(x, v, start, step, length)
