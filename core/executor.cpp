@@ -93,8 +93,9 @@ class Evaluator {
   Evaluator(const Program& p, const Bindings& b, const Plan& plan, char* regs) : p_(p), b_(b), regs_(regs) {
     rp_.resize(p.nregs);
     for (auto& s : p.srcs) base_.push_back(resolve(s.buf, b, plan) + s.offset * static_cast<int64_t>(dtype_size(s.dt)));
+    int64_t fill_n = std::min(kBlock, numel(p.shape));  // no block is longer than the iteration space
     for (const Instr& in : p.code)
-      if (in.invariant) run(in, 0, kBlock, nullptr);
+      if (in.invariant) run(in, 0, fill_n, nullptr);
   }
 
   // Returns the block's values: a register, or the input itself when no copy is needed.
@@ -127,6 +128,10 @@ class Evaluator {
         const char* base = base_[in.arg];
         const Shape& sh = p_.shape;
         int D = static_cast<int>(sh.size());
+        if (in.invariant) {  // every stride is 0: one element, repeated
+          fill(w, base, esz, n);
+          break;
+        }
         if (!direct && D >= 1 && src.strides[D - 1] == 1 && (s % sh[D - 1]) + n <= sh[D - 1]) {
           int64_t off = 0, rem = s;  // the block lies in one contiguous run: read it in place
           for (int d = D - 1; d >= 0; --d) { off += (rem % sh[d]) * src.strides[d]; rem /= sh[d]; }

@@ -216,7 +216,8 @@ NodeP make_reduce(Op op, const NodeP& x, std::vector<int64_t> axes, bool keepdim
     if (arg) fail(ErrKind::VALUE, std::string("attempt to get ") + op_name(op) + " of an empty sequence");
     fail(ErrKind::VALUE, std::string("zero-size array to reduction operation ") + (op == Op::RMAX ? "maximum" : "minimum") + " which has no identity");
   }
-  if (arg && axes.size() > 1) fail(ErrKind::VALUE, "argmax/argmin take a single axis");
+  if (arg && axes.size() > 1 && static_cast<int>(axes.size()) != x->ndim())
+    fail(ErrKind::VALUE, "argmax/argmin take one axis, or all of them (the flattened index)");
   DType compute = x->dtype == DType::FLOAT16 ? DType::FLOAT32 : x->dtype;
   NodeP n = new_node(op, arg ? DType::INT64 : compute, out, {make_cast(x, compute)});
   n->args = axes;

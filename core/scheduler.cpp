@@ -20,9 +20,16 @@ namespace {
 // ---- 1. collect: post-order walk; the key encodes everything the plan depends on ----
 struct Collected {
   std::vector<Node*> order;
-  std::unordered_map<Node*, int> id, slot, scalar, kept;
+  std::unordered_map<Node*, int> id;
+  std::vector<int> slot_of, scalar_of, kept_of;  // by id; -1 where it does not apply
   std::vector<Node*> slots, scalars, kepts;
   std::vector<int64_t> key;
+  int slot(Node* n) const { return slot_of[id.at(n)]; }
+  int scalar(Node* n) const { return scalar_of[id.at(n)]; }
+  int kept(Node* n) const {
+    auto it = id.find(n);
+    return it == id.end() ? -1 : kept_of[it->second];
+  }
 };
 
 void collect(Node* n, Collected& c, const std::unordered_map<Node*, bool>& requested) {
@@ -40,9 +47,12 @@ void collect(Node* n, Collected& c, const std::unordered_map<Node*, bool>& reque
       int id = static_cast<int>(c.order.size());
       c.id[m] = id;
       c.order.push_back(m);
+      c.slot_of.push_back(-1);
+      c.scalar_of.push_back(-1);
+      c.kept_of.push_back(-1);
       auto& k = c.key;
       if (m->realized()) {
-        c.slot[m] = static_cast<int>(c.slots.size());
+        c.slot_of[id] = static_cast<int>(c.slots.size());
         c.slots.push_back(m);
         k.push_back(-1);
         k.push_back(static_cast<int64_t>(m->dtype));
@@ -50,14 +60,22 @@ void collect(Node* n, Collected& c, const std::unordered_map<Node*, bool>& reque
         k.insert(k.end(), m->shape.begin(), m->shape.end());
         k.insert(k.end(), m->strides.begin(), m->strides.end());
       } else if (m->op == Op::SCALAR) {
-        c.scalar[m] = static_cast<int>(c.scalars.size());
-        c.scalars.push_back(m);
+        // equal constants share a slot (and so one register); which ones are equal is part of the key
+        int slot = -1;
+        for (size_t j = 0; j < c.scalars.size() && j < 64 && slot < 0; ++j)
+          if (c.scalars[j]->dtype == m->dtype && c.scalars[j]->value.u == m->value.u) slot = static_cast<int>(j);
+        if (slot < 0) {
+          slot = static_cast<int>(c.scalars.size());
+          c.scalars.push_back(m);
+        }
+        c.scalar_of[id] = slot;
         k.push_back(-2);
         k.push_back(static_cast<int64_t>(m->dtype));
+        k.push_back(slot);
       } else {
         bool keep = m->py_refs > 0 || requested.count(m);
         if (keep) {
-          c.kept[m] = static_cast<int>(c.kepts.size());
+          c.kept_of[id] = static_cast<int>(c.kepts.size());
           c.kepts.push_back(m);
         }
         k.push_back(static_cast<int64_t>(m->op) * 2 + keep);
@@ -137,7 +155,7 @@ class Lowering {
   BufRef materialize(Node* n) {
     auto it = done_.find(n);
     if (it != done_.end()) return it->second;
-    BufRef out = c_.kept.count(n) ? BufRef{BufRef::KEPT, c_.kept.at(n)} : new_intermediate(n);
+    BufRef out = c_.kept(n) >= 0 ? BufRef{BufRef::KEPT, c_.kept(n)} : new_intermediate(n);
     switch (op_kind(n->op)) {
       case OpKind::REDUCE: reduce_kernel(n, out); break;
       case OpKind::SCAN: scan_kernel(n, out); break;
@@ -163,7 +181,7 @@ class Lowering {
   // The value of n (shaped by chain) inside pb; n itself is never treated as materialized.
   int lower_body(ProgramBuilder& pb, Node* n, const Chain& chain) {
     OpKind k = op_kind(n->op);
-    if (n->op == Op::SCALAR) return pb.scalar(c_.scalar.at(n), n->dtype);
+    if (n->op == Op::SCALAR) return pb.scalar(c_.scalar(n), n->dtype);
     if (k == OpKind::MOVE) {
       Chain ch;
       ch.push_back(Step{n->op, n->args, n->shape});
@@ -189,11 +207,11 @@ class Lowering {
   }
 
   int lower(ProgramBuilder& pb, Node* n, const Chain& chain) {
-    if (n->realized()) return load(pb, BufRef{BufRef::SLOT, c_.slot.at(n)}, View{n->shape, n->strides, 0}, chain, n->dtype);
-    if (n->op == Op::SCALAR) return pb.scalar(c_.scalar.at(n), n->dtype);
+    if (n->realized()) return load(pb, BufRef{BufRef::SLOT, c_.slot(n)}, View{n->shape, n->strides, 0}, chain, n->dtype);
+    if (n->op == Op::SCALAR) return pb.scalar(c_.scalar(n), n->dtype);
     OpKind k = op_kind(n->op);
     bool fusable = k == OpKind::MOVE || k == OpKind::COPY || is_elementwise(n->op);
-    if (!fusable || c_.kept.count(n) || done_.count(n)) {
+    if (!fusable || c_.kept(n) >= 0 || done_.count(n)) {
       BufRef r = materialize(n);
       return load(pb, r, View{n->shape, contiguous_strides(n->shape), 0}, chain, n->dtype);
     }

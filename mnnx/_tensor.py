@@ -70,26 +70,6 @@ def cast(x, dtype):
     return _C.cast(x, dtype_char(dtype))
 
 
-def _binary(name):
-    op = OPS[name]
-
-    def fwd(self, other):
-        try:
-            o = operand(other)
-        except (TypeError, ValueError):
-            return NotImplemented
-        return _C.binary(op, self, o)
-
-    def rev(self, other):
-        try:
-            o = operand(other)
-        except (TypeError, ValueError):
-            return NotImplemented
-        return _C.binary(op, o, self)
-
-    return fwd, rev
-
-
 def _inplace(fwd):
     # numpy refuses in-place results it cannot cast back 'same_kind'; the name is rebound to a new node
     def inplace(self, other):
@@ -105,18 +85,14 @@ def _inplace(fwd):
     return inplace
 
 
-for _dunder, _name in [("add", "add"), ("sub", "subtract"), ("mul", "multiply"), ("truediv", "true_divide"),
-                       ("floordiv", "floor_divide"), ("mod", "remainder"), ("and", "bitwise_and"),
-                       ("or", "bitwise_or"), ("xor", "bitwise_xor"), ("lshift", "left_shift"),
-                       ("rshift", "right_shift")]:
-    _f, _r = _binary(_name)
-    setattr(Var, f"__{_dunder}__", _f)
-    setattr(Var, f"__r{_dunder}__", _r)
-    setattr(Var, f"__i{_dunder}__", _inplace(_f))
-
-for _dunder, _name in [("eq", "equal"), ("ne", "not_equal"), ("lt", "less"), ("le", "less_equal"),
-                       ("gt", "greater"), ("ge", "greater_equal")]:
-    setattr(Var, f"__{_dunder}__", _binary(_name)[0])
+# The binary dunders are native (mnnx/_C) for speed; Python numbers become weak scalars there and
+# every other operand comes here.
+_C._set_operand(operand)
+_BINARY_DUNDERS = [("add", "add"), ("sub", "subtract"), ("mul", "multiply"), ("truediv", "true_divide"),
+                   ("floordiv", "floor_divide"), ("mod", "remainder"), ("and", "bitwise_and"), ("or", "bitwise_or"),
+                   ("xor", "bitwise_xor"), ("lshift", "left_shift"), ("rshift", "right_shift")]
+for _dunder, _name in _BINARY_DUNDERS:
+    setattr(Var, f"__i{_dunder}__", _inplace(getattr(Var, f"__{_dunder}__")))
 Var.__hash__ = None
 
 

@@ -104,6 +104,48 @@ nb::object to_numpy(const Var& v, bool writable) {
   return arr.cast();
 }
 
+// Python operands of the arithmetic dunders: Vars and plain Python numbers (weak scalars) are
+// converted here for speed; anything else goes through mnnx._tensor.operand.
+nb::handle g_operand;  // a reference kept for the process's life (no teardown at exit)
+
+bool to_node(nb::handle h, NodeP* out) {
+  if (nb::isinstance<Var>(h)) {
+    *out = nb::cast<const Var&>(h).node;
+    return true;
+  }
+  PyObject* o = h.ptr();
+  if (PyBool_Check(o)) {
+    *out = make_scalar_i(o == Py_True, DType::BOOL, true);
+    return true;
+  }
+  if (PyLong_CheckExact(o)) {
+    int overflow = 0;
+    long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
+    if (!overflow) {
+      *out = make_scalar_i(v, DType::INT64, true);
+      return true;
+    }
+  }
+  if (PyFloat_CheckExact(o)) {
+    *out = make_scalar_f(PyFloat_AS_DOUBLE(o), DType::FLOAT64, true);
+    return true;
+  }
+  try {
+    *out = nb::cast<const Var&>(g_operand(h)).node;
+    return true;
+  } catch (nb::python_error& e) {
+    if (e.matches(PyExc_TypeError) || e.matches(PyExc_ValueError)) return false;
+    throw;
+  }
+}
+
+template <Op OP, bool REFLECTED>
+nb::object dunder(const Var& self, nb::handle other) {
+  NodeP o;
+  if (!to_node(other, &o)) return nb::borrow(Py_NotImplemented);
+  return nb::cast(Var(REFLECTED ? make_binary(OP, o, self.node) : make_binary(OP, self.node, o)));
+}
+
 nb::tuple shape_tuple(const Shape& s) {
   nb::list l;
   for (auto d : s) l.append(d);
@@ -113,7 +155,8 @@ nb::tuple shape_tuple(const Shape& s) {
 }  // namespace
 
 void init_core(nb::module_& m) {
-  nb::class_<Var>(m, "Var", nb::dynamic_attr())
+  auto var = nb::class_<Var>(m, "Var", nb::dynamic_attr());
+  var
       .def_prop_ro("shape", [](const Var& v) { return shape_tuple(v.node->shape); })
       .def_prop_ro("ndim", [](const Var& v) { return v.node->ndim(); })
       .def_prop_ro("size", [](const Var& v) { return v.node->size(); })
@@ -134,6 +177,20 @@ void init_core(nb::module_& m) {
         return v.node->shape[0];
       });
 
+#define DUNDER(NAME, OP)                                       \
+  var.def("__" NAME "__", &dunder<Op::OP, false>);              \
+  var.def("__r" NAME "__", &dunder<Op::OP, true>);
+  DUNDER("add", ADD) DUNDER("sub", SUB) DUNDER("mul", MUL) DUNDER("truediv", DIV) DUNDER("floordiv", FLOORDIV)
+  DUNDER("mod", MOD) DUNDER("and", BITAND) DUNDER("or", BITOR) DUNDER("xor", BITXOR) DUNDER("lshift", LSHIFT)
+  DUNDER("rshift", RSHIFT)
+#undef DUNDER
+  var.def("__eq__", &dunder<Op::EQ, false>);
+  var.def("__ne__", &dunder<Op::NE, false>);
+  var.def("__lt__", &dunder<Op::LT, false>);
+  var.def("__le__", &dunder<Op::LE, false>);
+  var.def("__gt__", &dunder<Op::GT, false>);
+  var.def("__ge__", &dunder<Op::GE, false>);
+  m.def("_set_operand", [](nb::object f) { g_operand = f.release(); });
   m.def("from_array", &from_array, nb::arg("a"));
   m.def("empty", [](std::vector<int64_t> shape, const std::string& dt) { return Var(make_empty(dt_of(dt), shape)); });
   m.def("scalar_bool", [](bool v) { return Var(make_scalar_i(v, DType::BOOL, true)); });
