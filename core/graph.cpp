@@ -84,6 +84,11 @@ static NodeP scalar_node(Scalar v, DType dt, bool weak) {
 NodeP make_scalar_f(double v, DType dt, bool weak) { Scalar s; s.f = v; return scalar_node(cast_scalar(s, DType::FLOAT64, dt), dt, weak); }
 NodeP make_scalar_i(int64_t v, DType dt, bool weak) { Scalar s; s.i = v; return scalar_node(cast_scalar(s, DType::INT64, dt), dt, weak); }
 NodeP make_scalar_u(uint64_t v, DType dt, bool weak) { Scalar s; s.u = v; return scalar_node(cast_scalar(s, DType::UINT64, dt), dt, weak); }
+NodeP make_scalar_huge_int(double v) {
+  NodeP n = make_scalar_f(v, DType::FLOAT64, true);
+  n->huge = v > 0 ? 1 : -1;
+  return n;
+}
 
 // Index along `axis`, filled at once: creation is cheap and every later view of it is then zero-copy.
 NodeP make_iota(const Shape& shape, int axis, DType dt) {
@@ -109,23 +114,45 @@ DType result_dtype(const NodeP& a, const NodeP& b) {
   const NodeP& w = wa ? a : b;
   DType s = wa ? b->dtype : a->dtype;
   if (w->dtype == DType::BOOL) return s;
-  if (is_int(w->dtype)) return s == DType::BOOL ? DType::INT64 : s;
+  if (is_int(w->dtype) || w->huge) return s == DType::BOOL ? DType::INT64 : is_float(s) ? s : s;
   return is_float(s) ? s : DType::FLOAT64;
 }
 
-static void check_weak_fits(const NodeP& w, DType dt) {
-  if (!(w->op == Op::SCALAR && w->weak && is_int(w->dtype) && is_int(dt))) return;
+// Where a weak Python int lies against the integer dtype it is about to become.
+static int weak_int_range(const NodeP& w, DType dt) {  // 0 fits, 1 above the range, -1 below
+  if (w->op == Op::SCALAR && w->huge && is_int(dt)) return w->huge;
+  if (!(w->op == Op::SCALAR && w->weak && is_int(w->dtype) && is_int(dt))) return 0;
   bool neg = w->dtype == DType::INT64 && w->value.i < 0;
-  uint64_t mag = neg ? 0 : w->value.u;
   int bits = static_cast<int>(dtype_size(dt)) * 8;
-  bool ok;
-  if (is_unsigned(dt)) ok = !neg && (bits == 64 || mag < (uint64_t(1) << bits));
-  else if (neg) ok = bits == 64 || w->value.i >= -(int64_t(1) << (bits - 1));
-  else ok = mag <= (uint64_t(1) << (bits - 1)) - 1;
-  if (!ok) {
-    std::string v = neg ? std::to_string(w->value.i) : std::to_string(w->value.u);
-    fail(ErrKind::OVERFLOW, "Python integer " + v + " out of bounds for " + dtype_name(dt));
+  if (neg) {
+    if (is_unsigned(dt)) return -1;
+    return bits == 64 || w->value.i >= -(int64_t(1) << (bits - 1)) ? 0 : -1;
   }
+  uint64_t mag = w->value.u;
+  uint64_t max = is_unsigned(dt) ? (bits == 64 ? UINT64_MAX : (uint64_t(1) << bits) - 1) : (uint64_t(1) << (bits - 1)) - 1;
+  return mag <= max ? 0 : 1;
+}
+
+static void check_weak_fits(const NodeP& w, DType dt) {
+  if (weak_int_range(w, dt) == 0) return;
+  bool neg = w->dtype == DType::INT64 && w->value.i < 0;
+  std::string v = w->huge ? "" : neg ? std::to_string(w->value.i) + " " : std::to_string(w->value.u) + " ";
+  fail(ErrKind::OVERFLOW, "Python integer " + v + "out of bounds for " + dtype_name(dt));
+}
+
+// numpy 2 compares integer arrays with any Python int exactly: out of range, the answer is constant.
+static NodeP out_of_range_compare(Op op, const NodeP& a, const NodeP& b, DType in, const Shape& shape) {
+  int ra = weak_int_range(a, in), rb = weak_int_range(b, in);
+  if (!ra && !rb) return nullptr;
+  int sense = rb ? rb : -ra;  // +1: the right operand is larger than anything on the left
+  bool v = false;
+  switch (op) {
+    case Op::EQ: v = false; break;
+    case Op::NE: v = true; break;
+    case Op::LT: case Op::LE: v = sense > 0; break;
+    default: v = sense < 0; break;  // GT, GE
+  }
+  return make_expand(make_scalar_i(v, DType::BOOL, false), shape);
 }
 
 static void type_error(Op op, DType a) {
@@ -144,7 +171,10 @@ static Typing typing(Op op, DType in) {
     case DRule::FLOAT: out = float_for(in); break;
     case DRule::DIV: out = is_float(in) ? in : DType::FLOAT64; break;
     case DRule::CMP: out = DType::BOOL; break;
-    case DRule::BITS: if (is_float(in)) type_error(op, in); break;
+    case DRule::BITS:
+      if (is_float(in)) type_error(op, in);
+      if (in == DType::BOOL && (op == Op::LSHIFT || op == Op::RSHIFT)) out = DType::INT8;
+      break;
     case DRule::NUM:
       if (in == DType::BOOL)
         fail(ErrKind::TYPE, std::string("numpy boolean ") + op_name(op) + " is not supported, use the bitwise_xor, the `^` operator, or the logical_xor / logical_not function instead.");
@@ -159,6 +189,7 @@ static Typing typing(Op op, DType in) {
 
 NodeP make_unary(Op op, const NodeP& x) {
   DType in = x->dtype;
+  if (op == Op::INVERT && in == DType::BOOL) return make_binary(Op::BITXOR, x, make_scalar_i(1, DType::BOOL, false));
   if ((op == Op::FLOOR || op == Op::CEIL || op == Op::TRUNC) && !is_float(in)) return x;
   if (op == Op::ABS && (in == DType::BOOL || is_unsigned(in))) return x;
   Typing t = typing(op, in);
@@ -169,16 +200,34 @@ NodeP make_unary(Op op, const NodeP& x) {
 
 NodeP make_binary(Op op, const NodeP& a, const NodeP& b) {
   DType in = result_dtype(a, b);
-  check_weak_fits(a, in);
-  check_weak_fits(b, in);
+  Shape shape = broadcast_shapes(a->shape, b->shape);
+  DRule rule = op_rule(op);
+  // (a bool array meets a Python int as int64, where numpy raises for what does not fit)
+  bool bool_side = (a->dtype == DType::BOOL && !a->weak) || (b->dtype == DType::BOOL && !b->weak);
+  if (rule == DRule::CMP && !bool_side)
+    if (NodeP c = out_of_range_compare(op, a, b, in, shape)) return c;
+  // numpy casts operands to the loop's type: for float loops on integers (true_divide, arctan2) a
+  // Python int goes straight to that float, unchecked against the integer type
+  bool float_loop = (rule == DRule::FLOAT || rule == DRule::DIV) && !is_float(in);
+  if (!float_loop) {
+    check_weak_fits(a, in);
+    check_weak_fits(b, in);
+  }
   if (in == DType::BOOL) {  // numpy's bool loops: add is or, multiply is and
     if (op == Op::ADD || op == Op::MAXIMUM || op == Op::FMAX) op = Op::BITOR;
     else if (op == Op::MUL || op == Op::MINIMUM || op == Op::FMIN) op = Op::BITAND;
   }
   Typing t = typing(op, in);
-  Shape shape = broadcast_shapes(a->shape, b->shape);
-  DType node_dt = op_rule(op) == DRule::CMP ? DType::BOOL : t.compute;
-  NodeP n = finish(new_node(op, node_dt, shape, {make_cast(a, t.compute), make_cast(b, t.compute)}));
+  if (float_loop && rule == DRule::FLOAT) {  // numpy's loop: the smallest float both sides cast to safely
+    bool wa = a->op == Op::SCALAR && a->weak, wb = b->op == Op::SCALAR && b->weak;
+    DType fa = float_for(wa ? b->dtype : a->dtype), fb = float_for(wb ? a->dtype : b->dtype);
+    t.out = promote(fa, fb);
+    t.compute = t.out == DType::FLOAT16 ? DType::FLOAT32 : t.out;
+  }
+  DType node_dt = rule == DRule::CMP ? DType::BOOL : t.compute;
+  // through the loop type first: a weak scalar rounds to it (65535 -> float16 inf) as numpy's does
+  DType via = float_loop ? t.out : in;
+  NodeP n = finish(new_node(op, node_dt, shape, {make_cast(make_cast(a, via), t.compute), make_cast(make_cast(b, via), t.compute)}));
   return make_cast(n, t.out);
 }
 

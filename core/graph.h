@@ -55,6 +55,7 @@ struct Node {
   std::vector<int64_t> args;  // op attributes: axes, permutation, slice starts/steps, ...
   Scalar value{};             // SCALAR: the constant; LAYERNORM: eps
   bool weak = false;          // SCALAR from a Python number: numpy's weak promotion
+  int8_t huge = 0;            // weak SCALAR: a Python int beyond 64 bits (+1 or -1), value held as a double
   int32_t depth = 0;          // longest unrealized path below; bounds graph growth
   int32_t py_refs = 0;        // Python objects holding this node: these are kept when realized
 
@@ -79,6 +80,7 @@ NodeP make_empty(DType dt, const Shape& shape);  // a fresh contiguous realized 
 NodeP make_scalar_f(double v, DType dt, bool weak);
 NodeP make_scalar_i(int64_t v, DType dt, bool weak);
 NodeP make_scalar_u(uint64_t v, DType dt, bool weak);
+NodeP make_scalar_huge_int(double v);  // a Python int no 64-bit type holds
 NodeP make_iota(const Shape& shape, int axis, DType dt);  // index along `axis`
 
 NodeP make_unary(Op op, const NodeP& x);

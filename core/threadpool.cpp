@@ -122,6 +122,8 @@ void parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, in
     int64_t b = n * p / parts, e = n * (p + 1) / parts;
     if (b < e) fn(b, e, p);
   };
+  static std::mutex one_job_at_a_time;  // realizes from several Python threads share the pool
+  std::lock_guard<std::mutex> g(one_job_at_a_time);
   pool().run(static_cast<int>(parts), job);
 }
 

@@ -1,28 +1,26 @@
 // core/vmath.h -- branchless, auto-vectorizable elementwise math for mnnx.
 //
-// Every function is straight-line code: FP arithmetic, integer bit operations on
-// the IEEE representation, and ternary selects that GCC if-converts to blends.
-// No tables, no data-dependent branches, no libm calls (one exception below), so
+// Each function is straight-line code (FP arithmetic, integer ops on the IEEE bits,
+// bit-blend selects): no tables, no data-dependent branches, no libm calls except
+// erf(double) -> std::erf.  So a loop like
 //     for (int64_t i = 0; i < n; ++i) y[i] = mnnx::vm::exp(x[i]);
-// vectorizes with GCC >= 12 at -O3 -fno-math-errno (SSE2, AVX2, AVX-512).
-// -fno-math-errno is required (std::sqrt/std::fabs must inline); -ffast-math is
-// NOT assumed: NaN, +-Inf, subnormals and signed zeros are handled explicitly.
+// vectorizes with GCC 12 -O3 -fno-math-errno for AVX-512 and AVX2 (all functions,
+// float and double, with or without -fno-trapping-math) and for plain SSE2 (float
+// versions except atan2; the double ones need -fno-trapping-math there).
+// -fno-math-errno is required so std::sqrt inlines.  -ffast-math is not assumed:
+// NaN, +-inf, subnormals, overflow/underflow and signed zeros are handled by
+// explicit selects.
 //
-// Accuracy, measured by core/tests_native/vmath_check.cpp (numbers in its output):
-// every float function is <= 4 ulp over all 2^32 inputs against the double
-// reference rounded to float; every double function <= 4 ulp on random inputs
-// against long double.  Trig argument reduction is Cody-Waite by pi/2, accurate
-// for |x| < 2^28 (float, reduction done in double) and |x| < 2^26 (double); for
-// larger |x| sin/cos/tan still return finite values with the right symmetry
-// (sin, tan odd; cos even), but they are not accurate.
+// Accuracy (core/tests_native/vmath_check.cpp): float <= 4 ulp (measured max 2)
+// over all 2^32 inputs vs. the double libm result rounded to float; double <= 4 ulp
+// (measured max < 2.5) vs. long double.  sin/cos/tan reduce by pi/2 with a
+// Cody-Waite split; they are accurate for |x| < 2^31 (float, reduced in double) and
+// |x| < 2^27 (double).  Beyond that they return finite values with the right
+// symmetry (sin, tan odd; cos even), but not the true result.
 //
-// Double fallback to libm (not vectorized): erf(double) -> std::erf.
-//
-// Coefficients: each polynomial is a weighted minimax fit (Remez exchange in
-// 50-digit mpmath; weight = relative error of the final function on the stated
-// interval), rounded to float/double and then nudged by a few ulps to minimize
-// the max error of the rounded set.  The interval and the fitted function are
-// given next to each polynomial.
+// Polynomials: weighted minimax fits (Remez exchange in 50-digit mpmath, weight =
+// relative error of the final function on the stated interval), rounded to the
+// target type and nudged by a few ulps to minimize the max error of the rounded set.
 #pragma once
 #include <cmath>
 #include <cstdint>
@@ -34,41 +32,42 @@ namespace detail {
 
 inline uint32_t bits(float x) { uint32_t u; std::memcpy(&u, &x, 4); return u; }
 inline uint64_t bits(double x) { uint64_t u; std::memcpy(&u, &x, 8); return u; }
-inline float f32(uint32_t u) { float x; std::memcpy(&x, &u, 4); return x; }
-inline double f64(uint64_t u) { double x; std::memcpy(&x, &u, 8); return x; }
+inline float f_of(uint32_t u) { float x; std::memcpy(&x, &u, 4); return x; }
+inline double f_of(uint64_t u) { double x; std::memcpy(&x, &u, 8); return x; }
 
 // Per-type constants.  MAGIC: adding it rounds to an integer held in the low
 // mantissa bits.  LN2_HI has trailing zero bits so k*LN2_HI is exact.
 template <class T> struct K;
 template <> struct K<float> {
-  using I = int32_t; using U = uint32_t;
+  using U = uint32_t;
+  static constexpr int EB = 127;  // exponent bias
   static constexpr float MAGIC = 0x1.8p23f, LOG2E = 0x1.715476p+0f;
   static constexpr float LN2_HI = 0x1.62e4p-1f, LN2_LO = 0x1.7f7d1cp-20f;
   static constexpr float PIO2_HI = 0x1.921fb6p+0f, PIO2_LO = -0x1.777a5cp-25f;
   static constexpr float PIO4_HI = 0x1.921fb6p-1f, PIO4_LO = -0x1.777a5cp-26f;
   static constexpr float PI_HI = 0x1.921fb6p+1f, PI_LO = -0x1.777a5cp-24f;
   static constexpr float LG2_HI = 0x1.344p-2f, LG2_LO = 0x1.3509f8p-18f;  // log10(2)
-  static constexpr float IVLN2 = 0x1.715476p+0f, IVLN10 = 0x1.bcb7b2p-2f;
-  // exp/expm1/exp2 argument clamps, tanh saturation, tiny expm1 threshold
+  static constexpr float IVLN10 = 0x1.bcb7b2p-2f;  // 1/ln(10)
+  // argument clamps (just past where results saturate), tiny-expm1 threshold
   static constexpr float EXP_LO = -104.f, EXP_HI = 89.f, EXP2_LO = -151.f, EXP2_HI = 129.f;
   static constexpr float EM1_LO = -20.f, EM1_HI = 89.f, EM1_TINY = 0x1p-25f;
   static constexpr float TANH_SAT = 10.f, COSH_HI = 90.f;
 };
 template <> struct K<double> {
-  using I = int64_t; using U = uint64_t;
+  using U = uint64_t;
+  static constexpr int EB = 1023;
   static constexpr double MAGIC = 0x1.8p52, LOG2E = 0x1.71547652b82fep+0;
   static constexpr double LN2_HI = 0x1.62e42fefa38p-1, LN2_LO = 0x1.ef35793c7673p-45;
   static constexpr double PIO2_HI = 0x1.921fb54442d18p+0, PIO2_LO = 0x1.1a62633145c07p-54;
   static constexpr double PIO4_HI = 0x1.921fb54442d18p-1, PIO4_LO = 0x1.1a62633145c07p-55;
   static constexpr double PI_HI = 0x1.921fb54442d18p+1, PI_LO = 0x1.1a62633145c07p-53;
   static constexpr double LG2_HI = 0x1.34413509f8p-2, LG2_LO = -0x1.80433b83b532ap-44;
-  static constexpr double IVLN2 = 0x1.71547652b82fep+0, IVLN10 = 0x1.bcb7b1526e50ep-2;
+  static constexpr double IVLN10 = 0x1.bcb7b1526e50ep-2;
   static constexpr double EXP_LO = -750., EXP_HI = 710., EXP2_LO = -1080., EXP2_HI = 1025.;
   static constexpr double EM1_LO = -40., EM1_HI = 709.9, EM1_TINY = 0x1p-54;
   static constexpr double TANH_SAT = 22., COSH_HI = 711.;
 };
 
-template <class T> using IntOf = typename K<T>::I;
 template <class T> using UIntOf = typename K<T>::U;
 
 #if defined(__FMA__) || defined(__FP_FAST_FMA)
@@ -81,71 +80,67 @@ inline double fma_(double a, double b, double c) { return a * b + c; }
 
 // Horner: poly(x, c0, c1, ..., cn) = c0 + x*(c1 + x*(... + x*cn)).
 template <class T> inline T poly(T, T c0) { return c0; }
-template <class T, class... C> inline T poly(T x, T c0, T c1, C... cs) {
-  return fma_(poly(x, c1, cs...), x, c0);
-}
+template <class T, class... C>
+inline T poly(T x, T c0, T c1, C... cs) { return fma_(poly(x, c1, cs...), x, c0); }
 
 // x with the sign bit flipped where s has its sign bit set (copysign for x >= 0).
-inline float xorsign(float x, float s) { return f32(bits(x) ^ (bits(s) & 0x80000000u)); }
-inline double xorsign(double x, double s) { return f64(bits(x) ^ (bits(s) & (1ull << 63))); }
-// Branch-free select, written as a bit blend rather than ?: so that GCC cannot
-// turn it into control flow and then sink or specialize arithmetic into one arm
-// (which blocks if-conversion unless -fno-trapping-math).  Both sides are computed.
-inline float sel(bool c, float a, float b) {
-  uint32_t m = 0u - uint32_t(c);
-  return f32((bits(a) & m) | (bits(b) & ~m));
-}
-inline double sel(bool c, double a, double b) {
+inline float xorsign(float x, float s) { return f_of(bits(x) ^ (bits(s) & 0x80000000u)); }
+constexpr uint64_t SIGN64 = uint64_t(1) << 63;
+inline double xorsign(double x, double s) { return f_of(bits(x) ^ (bits(s) & SIGN64)); }
+// Selects are bit blends rather than ?: so that GCC cannot turn them into control
+// flow and then sink or specialize arithmetic into one arm (which blocks
+// if-conversion unless -fno-trapping-math).  blend takes an all-ones/zero mask.
+inline double blend(uint64_t m, double a, double b) { return f_of((bits(a) & m) | (bits(b) & ~m)); }
+inline float blend(uint32_t m, float a, float b) { return f_of((bits(a) & m) | (bits(b) & ~m)); }
+inline float sel(bool c, float a, float b) { return blend(uint32_t(0) - c, a, b); }
 #if (defined(__x86_64__) || defined(__i386__)) && !defined(__SSE4_2__)
-  return c ? a : b;  // SSE2 has no 64-bit compare for the mask; if-converts with -fno-trapping-math
+// SSE2 cannot widen a double compare to a 64-bit mask; ?: if-converts with -fno-trapping-math.
+inline double sel(bool c, double a, double b) { return c ? a : b; }
 #else
-  uint64_t m = 0ull - uint64_t(c);
-  return f64((bits(a) & m) | (bits(b) & ~m));
+inline double sel(bool c, double a, double b) { return blend(uint64_t(0) - c, a, b); }
 #endif
-}
-// Select by an all-ones/all-zero integer mask (needs no 64-bit compare on SSE2).
-inline double blend(uint64_t m, double a, double b) { return f64((bits(a) & m) | (bits(b) & ~m)); }
-inline float blend(uint32_t m, float a, float b) { return f32((bits(a) & m) | (bits(b) & ~m)); }
 // Clamp that lets NaN through.
-template <class T> inline T clamp(T x, T lo, T hi) { x = sel(x < lo, lo, x); return sel(x > hi, hi, x); }
 template <class T> inline T min_(T x, T hi) { return sel(x > hi, hi, x); }
+template <class T> inline T clamp(T x, T lo, T hi) { return min_(sel(x < lo, lo, x), hi); }
 
-// 2^k for k in the normal exponent range, built directly in the exponent field.
-inline float pow2i(int32_t k) { return f32(uint32_t(k + 127) << 23); }
-inline double pow2i(int64_t k) { return f64(uint64_t(k + 1023) << 52); }
+// The integer n held in the low mantissa bits of t = MAGIC + n, moved into the
+// exponent field: 2^(n - bias) for whatever bias was added to n.  One shift.
+inline uint32_t expfield(float t) { return bits(t) << 23; }
+inline uint64_t expfield(double t) { return bits(t) << 52; }
 
 // ---- exp kernels --------------------------------------------------------------
-// x = k*ln2 + r, |r| <= ln2/2 (+ rounding slack); k returned as an integer.
-template <class T> inline T exp_reduce(T x, IntOf<T>& k) {
+// x = k*ln2 + r, k = round(x/ln2), |r| <= ln2/2 (+ rounding slack).  t = MAGIC+k+bias,
+// so expfield(t) is 2^k directly when bias = exponent bias.
+template <class T> inline T exp_reduce(T x, T bias, T& t) {
   using C = K<T>;
-  T t = fma_(x, C::LOG2E, C::MAGIC);  // round(x/ln2) in the low mantissa bits
-  T kf = t - C::MAGIC;
-  k = IntOf<T>(bits(t) - bits(C::MAGIC));
+  t = fma_(x, C::LOG2E, C::MAGIC + bias);
+  T kf = t - (C::MAGIC + bias);
   return fma_(kf, -C::LN2_LO, fma_(kf, -C::LN2_HI, x));
 }
 // e^r - 1 on |r| <= 0.3473: r + r^2*P(r), minimax for the relative error of expm1.
-inline float expm1_poly(float r) {
-  return fma_(r * r, poly(r, 0x1.fffffep-2f, 0x1.5554aep-3f, 0x1.5556aep-5f, 0x1.1228cep-7f,
-                          0x1.6bec12p-10f), r);
-}
-inline double expm1_poly(double r) {
-  return fma_(r * r, poly(r, 0x1p-1, 0x1.5555555555559p-3, 0x1.555555555553fp-5,
-                          0x1.111111110f667p-7, 0x1.6c16c16c1f27bp-10, 0x1.a01a01b001f46p-13,
-                          0x1.a01a017b5d1dbp-16, 0x1.71ddf7fe55d92p-19, 0x1.27e5369c3ed78p-22,
-                          0x1.af5f688c99852p-26, 0x1.1ee886aa3255bp-29), r);
-}
-// p * 2^k, applied as two factors so that subnormal results round only once and
-// overflow gives inf.  |k| must be < ~250 (float) / ~2040 (double).
-template <class T> inline T scale2(T p, IntOf<T> k) {
-  using I = IntOf<T>;
-  I k1 = I(UIntOf<T>(k + 4096) >> 1) - 2048;  // floor(k/2) without an arithmetic shift
-  return p * pow2i(k1) * pow2i(k - k1);
+#define MNNX_EXPM1_F 0x1.fffffep-2f, 0x1.5554aep-3f, 0x1.5556aep-5f, 0x1.1228cep-7f, 0x1.6bec12p-10f
+#define MNNX_EXPM1_D 0x1p-1, 0x1.5555555555559p-3, 0x1.555555555553fp-5, 0x1.111111110f667p-7, \
+  0x1.6c16c16c1f27bp-10, 0x1.a01a01b001f46p-13, 0x1.a01a017b5d1dbp-16, 0x1.71ddf7fe55d92p-19, \
+  0x1.27e5369c3ed78p-22, 0x1.af5f688c99852p-26, 0x1.1ee886aa3255bp-29
+inline float expm1_poly(float r) { return fma_(r * r, poly(r, MNNX_EXPM1_F), r); }
+inline double expm1_poly(double r) { return fma_(r * r, poly(r, MNNX_EXPM1_D), r); }
+inline float exp_poly(float r) { return poly(r, 1.0f, 1.0f, MNNX_EXPM1_F); }  // e^r
+inline double exp_poly(double r) { return poly(r, 1.0, 1.0, MNNX_EXPM1_D); }
+#undef MNNX_EXPM1_F
+#undef MNNX_EXPM1_D
+// p * 2^k applied as two normal factors 2^k1 * 2^(k-k1), k1 ~ k/2, so subnormal
+// results round only once and overflow gives inf.  t = MAGIC + k + 2*EB (from the
+// reduction), t1 = MAGIC + k1 + EB.  Valid for |k| < ~250 (float) / ~2040 (double).
+template <class T> inline T scale2(T p, T t, T t1) {
+  auto e1 = expfield(t1);
+  return p * f_of(e1) * f_of(expfield(t) - e1);  // (k + 2EB) - (k1 + EB) = k - k1 + EB
 }
 // e^x * 2^adj for x already clamped to [EXP_LO, COSH_HI].
 template <class T> inline T exp_k(T x, int adj) {
-  IntOf<T> k;
-  T r = exp_reduce(x, k);
-  return scale2(T(1) + expm1_poly(r), k + adj);
+  using C = K<T>;
+  T t, r = exp_reduce(x, T(2 * C::EB + adj), t);
+  T t1 = fma_(x, C::LOG2E * T(0.5), C::MAGIC + T(C::EB));
+  return scale2(exp_poly(r), t, t1);
 }
 
 // 2^r on |r| <= 0.5: 1 + r*P(r), minimax relative.
@@ -166,14 +161,14 @@ inline void log_split(float x, float& e, float& f) {
   bool sub = x < 0x1p-126f;
   uint32_t ix = bits(sel(sub, x * 0x1p23f, x)) + (0x3f800000u - 0x3f3504f3u);
   e = float(int32_t(ix >> 23) - 127) - sel(sub, 23.f, 0.f);
-  f = f32((ix & 0x007fffffu) + 0x3f3504f3u) - 1.0f;
+  f = f_of((ix & 0x007fffffu) + 0x3f3504f3u) - 1.0f;
 }
 inline void log_split(double x, double& e, double& f) {
   bool sub = x < 0x1p-1022;
   uint64_t ix = bits(sel(sub, x * 0x1p54, x)) + (0x3ff0000000000000ull - 0x3fe6a09e667f3bcdull);
   // int64 -> double without cvtqq2pd (absent before AVX-512DQ): via the 2^52 trick
-  e = f64((ix >> 52) | 0x4330000000000000ull) - (0x1p52 + 1023.0) - sel(sub, 54.0, 0.0);
-  f = f64((ix & 0x000fffffffffffffull) + 0x3fe6a09e667f3bcdull) - 1.0;
+  e = f_of(uint64_t((ix >> 52) | 0x4330000000000000ull)) - (0x1p52 + 1023.0) - sel(sub, 54.0, 0.0);
+  f = f_of(uint64_t((ix & 0x000fffffffffffffull) + 0x3fe6a09e667f3bcdull)) - 1.0;
 }
 // R(z) = z*P(z) with log(1+f) = 2 atanh(s) = 2s + s*R(s^2), s = f/(2+f), |s| <= 0.1716.
 inline float log_R(float z) {
@@ -196,10 +191,8 @@ template <class T> inline LogParts<T> log_parts(T x) {
   return p;
 }
 template <class T> inline T log_specials(T x, T r) {
-  r = sel(x == T(INFINITY), x, r);
-  r = sel(x < T(0), T(NAN), r);
-  r = sel(x == T(0), T(-INFINITY), r);
-  return sel(x != x, x, r);
+  r = sel(x == T(INFINITY), x, sel(x < T(0), T(NAN), r));
+  return sel(x != x, x, sel(x == T(0), T(-INFINITY), r));
 }
 
 // ---- trig kernels -------------------------------------------------------------
@@ -262,7 +255,7 @@ template <int Which, bool FromFloat> inline double trig(double a, uint64_t sign)
     v = fma_(fma_(-q0, dh, nh) + fma_(-q0, dl, nl), inv, q0);
     neg = sign;
   }
-  return f64(bits(v) ^ neg);
+  return f_of(bits(v) ^ neg);
 }
 // |x| is clamped to 2^31 (float) / 2^27 (double): beyond that the result is a finite
 // stand-in with the right symmetry.  inf/nan -> nan.
@@ -271,7 +264,7 @@ template <int Which> inline float trig_f(float x) {
   return sel(x - x != 0.0f, x - x, float(v));
 }
 template <int Which> inline double trig_d(double x) {
-  double v = trig<Which, false>(min_(std::fabs(x), 0x1p27), bits(x) & (1ull << 63));
+  double v = trig<Which, false>(min_(std::fabs(x), 0x1p27), bits(x) & SIGN64);
   return sel(x - x != 0.0, x - x, v);
 }
 
@@ -330,22 +323,19 @@ inline double sinh_H(double z) {
 }
 
 // ---- generic implementations (float and double share the structure) -----------
-template <class T> inline T exp_t(T x) {
-  return exp_k(clamp(x, K<T>::EXP_LO, K<T>::EXP_HI), 0);  // NaN flows through
-}
+template <class T> inline T exp_t(T x) { return exp_k(clamp(x, K<T>::EXP_LO, K<T>::EXP_HI), 0); }
 template <class T> inline T exp2_t(T x) {
   using C = K<T>;
   T xc = clamp(x, C::EXP2_LO, C::EXP2_HI);
-  T t = xc + C::MAGIC, r = xc - (t - C::MAGIC);  // r exact
-  return scale2(exp2_poly(r), IntOf<T>(bits(t) - bits(C::MAGIC)));
+  T t = xc + (C::MAGIC + T(2 * C::EB)), r = xc - (t - (C::MAGIC + T(2 * C::EB)));  // r exact
+  return scale2(exp2_poly(r), t, fma_(xc, T(0.5), C::MAGIC + T(C::EB)));
 }
 // expm1 = 2^k (e^r - 1) + (2^k - 1), evaluated as 2*(s*q + (s - 1/2)) with s = 2^(k-1)
 // so that k = 128 / 1024 does not overflow before the final doubling.
 template <class T> inline T expm1_t(T x) {
   using C = K<T>;
-  IntOf<T> k;
-  T r = exp_reduce(clamp(x, C::EM1_LO, C::EM1_HI), k);
-  T s = pow2i(k - 1);
+  T t, r = exp_reduce(clamp(x, C::EM1_LO, C::EM1_HI), T(C::EB - 1), t);
+  T s = f_of(expfield(t));  // 2^(k-1)
   T em = T(2) * fma_(s, expm1_poly(r), s - T(0.5));
   em = sel(std::fabs(x) < C::EM1_TINY, x, em);  // keeps -0 and tiny subnormals exact
   return sel(x != x, x, em);
@@ -358,7 +348,7 @@ template <class T> inline T log_t(T x) {
 }
 template <class T> inline T log2_t(T x) {
   LogParts<T> p = log_parts(x);
-  return log_specials(x, fma_(p.f - (p.hfsq - p.t), K<T>::IVLN2, p.e));
+  return log_specials(x, fma_(p.f - (p.hfsq - p.t), K<T>::LOG2E, p.e));
 }
 template <class T> inline T log10_t(T x) {
   using C = K<T>;
@@ -373,10 +363,8 @@ template <class T> inline T log1p_t(T x) {
   T c = sel(x > T(1), T(1) - (u - x), x - (u - T(1)));
   LogParts<T> p = log_parts(u);
   T r = p.e * C::LN2_HI - ((p.hfsq - (p.t + (p.e * C::LN2_LO + c / u))) - p.f);
-  r = sel(x == T(INFINITY), x, r);
-  r = sel(x < T(-1), T(NAN), r);
-  r = sel(x == T(-1), T(-INFINITY), r);
-  r = sel(x == T(0), x, r);  // signed zero
+  r = sel(x == T(INFINITY), x, sel(x < T(-1), T(NAN), r));
+  r = sel(x == T(-1), T(-INFINITY), sel(x == T(0), x, r));  // keeps the sign of zero
   return sel(x != x, x, r);
 }
 template <class T> inline T asin_t(T x) {
@@ -429,8 +417,7 @@ template <class T> inline T cosh_t(T x) {
 template <class T> inline T tanh_t(T x) {
   T a = std::fabs(x);
   a = min_(a, K<T>::TANH_SAT);
-  IntOf<T> k;
-  T r = exp_reduce(a + a, k), s = pow2i(k);
+  T t, r = exp_reduce(a + a, T(K<T>::EB), t), s = f_of(expfield(t));  // s = 2^k
   T em = fma_(s, expm1_poly(r), s - T(1));
   return xorsign(em / (em + T(2)), x);
 }
@@ -448,20 +435,10 @@ template <class T> inline T sigmoid_t(T x) {
 #define MNNX_VM_UNARY(name)                                            \
   inline float name(float x) { return detail::name##_t(x); }          \
   inline double name(double x) { return detail::name##_t(x); }
-MNNX_VM_UNARY(exp)
-MNNX_VM_UNARY(exp2)
-MNNX_VM_UNARY(expm1)
-MNNX_VM_UNARY(log)
-MNNX_VM_UNARY(log2)
-MNNX_VM_UNARY(log10)
-MNNX_VM_UNARY(log1p)
-MNNX_VM_UNARY(asin)
-MNNX_VM_UNARY(acos)
-MNNX_VM_UNARY(atan)
-MNNX_VM_UNARY(sinh)
-MNNX_VM_UNARY(cosh)
-MNNX_VM_UNARY(tanh)
-MNNX_VM_UNARY(sigmoid)
+MNNX_VM_UNARY(exp) MNNX_VM_UNARY(exp2) MNNX_VM_UNARY(expm1) MNNX_VM_UNARY(log)
+MNNX_VM_UNARY(log2) MNNX_VM_UNARY(log10) MNNX_VM_UNARY(log1p) MNNX_VM_UNARY(asin)
+MNNX_VM_UNARY(acos) MNNX_VM_UNARY(atan) MNNX_VM_UNARY(sinh) MNNX_VM_UNARY(cosh)
+MNNX_VM_UNARY(tanh) MNNX_VM_UNARY(sigmoid)
 #undef MNNX_VM_UNARY
 
 inline float sin(float x) { return detail::trig_f<0>(x); }

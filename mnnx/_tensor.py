@@ -58,7 +58,7 @@ def operand(x):
             return _C.scalar_int(x)
         if 0 <= x < 2**64:
             return _C.scalar_uint(x)
-        raise OverflowError(f"Python integer {x} out of bounds for int64")
+        return _C.scalar_huge_int(float(x))  # fine with float arrays and in comparisons, as in numpy
     if isinstance(x, float):
         return _C.scalar_float(x)
     if isinstance(x, complex):
@@ -120,16 +120,21 @@ Var.__ipow__ = _inplace(_pow)
 Var.__divmod__ = lambda self, o: (self // o, self % o)
 Var.__rdivmod__ = lambda self, o: (o // self, o % self)
 Var.__neg__ = lambda self: _C.unary(OPS["negative"], self)
-Var.__pos__ = lambda self: self
+Var.__pos__ = lambda self: __import__('mnnx.numpy', fromlist=['positive']).positive(self)
 Var.__abs__ = lambda self: _C.unary(OPS["absolute"], self)
 Var.__invert__ = lambda self: _C.unary(OPS["invert"], self)
 
 
 # ---- realization and export ----
 
+def _export(self, writable=False):
+    a = self._numpy(writable)
+    return a.view(_DTYPES[self._dtype_char]) if a.dtype.char in "qQ" else a  # numpy's own int64 type
+
+
 def numpy(self):
     """The value as a read-only numpy array sharing the realized buffer (np.array(x) copies)."""
-    return self._numpy()
+    return _export(self)
 
 
 def realize(self):
@@ -138,7 +143,7 @@ def realize(self):
 
 
 def __array__(self, dtype=None, copy=None):
-    a = self._numpy()
+    a = _export(self)
     if dtype is not None and _np.dtype(dtype) != a.dtype:
         return a.astype(dtype)
     if copy:
@@ -147,24 +152,24 @@ def __array__(self, dtype=None, copy=None):
 
 
 def item(self, *args):
-    return self._numpy().item(*args)
+    return _export(self).item(*args)
 
 
 def tolist(self):
-    return self._numpy().tolist()
+    return _export(self).tolist()
 
 
 def _truth(self):
     if self.size != 1:
         raise ValueError("The truth value of an array with more than one element is ambiguous. Use a.any() or a.all()")
-    return builtins.bool(self._numpy().reshape(()))
+    return builtins.bool(_export(self).reshape(()))
 
 
 def _scalar_conv(kind):
     def conv(self):
         if self.size != 1:
             raise TypeError("only length-1 arrays can be converted to Python scalars")
-        return kind(self._numpy().reshape(()).item())
+        return kind(_export(self).reshape(()).item())
     return conv
 
 
@@ -173,7 +178,7 @@ def __index__(self):
         raise TypeError("only integer scalar arrays can be converted to a scalar index")
     if self.ndim != 0:
         raise TypeError("only integer scalar arrays can be converted to a scalar index")
-    return int(self._numpy().item())
+    return int(_export(self).item())
 
 
 def __iter__(self):
@@ -184,15 +189,15 @@ def __iter__(self):
 
 
 def __repr__(self):
-    return repr(self._numpy()).replace("readonly=True", "")
+    return repr(_export(self))
 
 
 def __str__(self):
-    return str(self._numpy())
+    return str(_export(self))
 
 
 def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
-    a = self._numpy(True)
+    a = _export(self, True)
     kw = {}
     if max_version is not None:
         kw["max_version"] = max_version
@@ -215,7 +220,7 @@ def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
 
 def _unwrap(x):
     if isinstance(x, Var):
-        return x._numpy()
+        return _export(x)
     if isinstance(x, (list, tuple)):
         return type(x)(_unwrap(v) for v in x)
     return x

@@ -196,6 +196,7 @@ void init_core(nb::module_& m) {
   m.def("scalar_bool", [](bool v) { return Var(make_scalar_i(v, DType::BOOL, true)); });
   m.def("scalar_int", [](int64_t v) { return Var(make_scalar_i(v, DType::INT64, true)); });
   m.def("scalar_uint", [](uint64_t v) { return Var(make_scalar_u(v, DType::UINT64, true)); });
+  m.def("scalar_huge_int", [](double v) { return Var(make_scalar_huge_int(v)); });
   m.def("scalar_float", [](double v) { return Var(make_scalar_f(v, DType::FLOAT64, true)); });
   m.def("full", [](double v, std::vector<int64_t> shape, const std::string& dt) {
     return Var(make_expand(make_scalar_f(v, dt_of(dt), false), shape));

@@ -40,9 +40,11 @@ def _shape(shape):
 
 
 def full(shape, fill_value, dtype=None, order="C"):
+    if not isinstance(fill_value, Var):
+        fill_value = _np.asarray(fill_value, dtype=dtype)  # numpy's checks: 300 into uint8 raises
     v = operand(fill_value)
     if dtype is None:
-        dtype = _np.asarray(fill_value).dtype if not isinstance(fill_value, Var) else v.dtype
+        dtype = v.dtype
     if v.ndim:
         return _C.expand(cast(v, dtype), _shape(shape))
     return _C.expand(_C.cast(v, dtype_char(dtype)), _shape(shape))
@@ -108,8 +110,8 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     if num < 0:
         raise ValueError(f"Number of samples, {num}, must be non-negative.")
     a, b = operand(start), operand(stop)
-    rdt = _np.result_type(float, a.dtype if isinstance(start, Var) else _np.asarray(start),
-                          b.dtype if isinstance(stop, Var) else _np.asarray(stop))
+    rdt = _np.result_type(a.dtype if isinstance(start, Var) else _np.asarray(start),
+                          b.dtype if isinstance(stop, Var) else _np.asarray(stop), float(num))
     a, b = cast(a, rdt), cast(b, rdt)
     div = (num - 1) if endpoint else num
     delta = b - a

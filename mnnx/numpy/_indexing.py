@@ -65,6 +65,8 @@ def getitem(x, key):
 def setitem(x, key, value):
     """Returns the new node; the caller rebinds its name (mnnx arrays are values)."""
     start, step, length, out_shape = _parse(x, key)
+    if not isinstance(value, Var):  # numpy's checks: 300 into int8 raises, 1.7 into int truncates
+        value = _np.asarray(value, dtype=x.dtype) if isinstance(value, (int, float, bool)) else value
     v = operand(value)
     v = _C.reshape(_C.expand(v, out_shape), length) if list(v.shape) != length else v
     return _C.assign(x, v, start, step, length)

@@ -15,9 +15,10 @@ __all__ = ["sum", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "mea
 def _axes(axis, ndim):
     if axis is None:
         return list(range(ndim))
-    if isinstance(axis, (tuple, list)):
-        return [_index(a) for a in axis]
-    return [_index(axis)]
+    axes = [_index(a) for a in axis] if isinstance(axis, (tuple, list)) else [_index(axis)]
+    if ndim == 0 and builtins.all(a in (0, -1) for a in axes):  # numpy lets a 0-d array reduce over axis 0
+        return []
+    return axes
 
 
 def _index(a):
@@ -76,7 +77,10 @@ def _arg(op, a, axis, keepdims):
     if axis is None:
         r = _C.reduce(OPS[op], x, list(range(x.ndim)), False)
         return _C.reshape(r, [1] * x.ndim) if keepdims else r
-    return _C.reduce(OPS[op], x, [_index(axis)], bool(keepdims))
+    axes = _axes(axis, x.ndim)
+    if not axes:  # a 0-d array: its only index
+        return _C.reduce(OPS[op], _C.reshape(x, [1]), [0], False)
+    return _C.reduce(OPS[op], x, axes, bool(keepdims))
 
 
 def argmax(a, axis=None, out=None, *, keepdims=False):
@@ -157,7 +161,15 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
         return (r, cast(operand(float(n)), r.dtype) + r * 0) if returned else r
     x, w = operand(a), operand(weights)
     if w.shape != x.shape:
-        raise ValueError("weights must have the same shape as a in mnnx.numpy.average")
+        if axis is None:
+            raise TypeError("Axis must be specified when shapes of a and weights differ.")
+        if w.ndim != 1:
+            raise TypeError("1D weights expected when shapes of a and weights differ.")
+        ax = _axes(axis, x.ndim)
+        if len(ax) != 1 or w.shape[0] != x.shape[ax[0]]:
+            raise ValueError("Length of weights not compatible with specified axis.")
+        w = _C.reshape(w, [w.shape[0] if d == ax[0] % x.ndim else 1 for d in range(x.ndim)])
+        w = _C.expand(w, list(x.shape))
     sw = sum(w, axis=axis, keepdims=keepdims)
     r = sum(x * w, axis=axis, keepdims=keepdims) / sw
     return (r, sw + r * 0) if returned else r
@@ -165,9 +177,9 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
 
 def _scan(op, a, axis, dtype):
     x = operand(a)
-    if axis is None:
+    if axis is None or x.ndim == 0:
         x = _C.reshape(x, [-1])
-        axis = 0
+        axis = 0 if axis is None else _axes(axis, 0) and 0
     x = cast(x, _acc_dtype(x, dtype))
     return _C.scan(OPS[op], x, _index(axis))
 

@@ -81,6 +81,9 @@ def power(x1, x2, /, **kw):
             return _with_dtype(cast(a * a, _DTYPES[_C.result_type(a, b)]) if is_int_base else a * a, kw)
         if e == 1 and not isinstance(e, bool) and not is_int_base:
             return _with_dtype(cast(a, _DTYPES[_C.result_type(a, b)]), kw)
+    if b._realized and b.ndim and b.dtype.kind == "i" and _DTYPES[_C.result_type(a, b)].kind in "iu":
+        if bool((b < 0).any()):  # numpy checks realized exponents; a lazy one yields 0 there
+            raise ValueError("Integers to negative integer powers are not allowed.")
     return _with_dtype(_C.binary(_POW, a, b), kw)
 
 
@@ -96,15 +99,19 @@ def positive(x, /, **kw):
     return _with_dtype(x, kw)
 
 
+def _bool_as_int8(x):  # numpy has no bool loop for these: bool computes as int8
+    return cast(x, _np.int8) if x._dtype_char == "?" else x
+
+
 def square(x, /, **kw):
     _check_kw("square", kw)
-    x = operand(x)
+    x = _bool_as_int8(operand(x))
     return _with_dtype(x * x, kw)
 
 
 def reciprocal(x, /, **kw):
     _check_kw("reciprocal", kw)
-    x = operand(x)
+    x = _bool_as_int8(operand(x))
     if _DTYPES[x._dtype_char].kind in "iub":  # C integer division of 1 by x
         return _with_dtype(where(absolute(x) == 1, x, cast(_C.scalar_int(0), x.dtype)), kw)
     return _with_dtype(_C.binary(OPS["true_divide"], _C.scalar_float(1.0), x), kw)
@@ -181,12 +188,16 @@ def erf(x):
     return _C.unary(OPS["erf"], operand(x))
 
 
+def _float_of(x):  # the float type numpy's float-valued ufuncs pick for x (int8 -> float16)
+    return cast(x, _np.exp(_np.zeros(0, x.dtype)).dtype)
+
+
 def deg2rad(x, /):
-    return operand(x) * (_math.pi / 180.0)
+    return _float_of(operand(x)) * (_math.pi / 180.0)
 
 
 def rad2deg(x, /):
-    return operand(x) * (180.0 / _math.pi)
+    return _float_of(operand(x)) * (180.0 / _math.pi)
 
 
 for _n in ["positive", "square", "reciprocal", "sign", "logical_not", "where", "clip", "round", "deg2rad",
