@@ -239,8 +239,7 @@ void run_reduce(const Kernel& k, const Plan& plan, const Bindings& b) {
       else kt.rblock[ri][d](x, m, acc);
     }
   };
-  int nt = num_threads();
-  if (O >= nt || R < 4 * kGrainElems) {
+  if (O >= 8 || R < 8 * kGrainElems) {  // not num_threads(): the path must not depend on it
     parallel_for(O, std::max<int64_t>(1, kGrainElems / std::max<int64_t>(R, 1)), [&](int64_t o0, int64_t o1, int) {
       Evaluator ev(p, b, plan, scratch(regs_bytes(p)));
       for (int64_t o = o0; o < o1; ++o) {
@@ -254,32 +253,34 @@ void run_reduce(const Kernel& k, const Plan& plan, const Bindings& b) {
     });
     return;
   }
-  // few long ranges: split each across threads, then fold the partial results in order
-  std::vector<char> part_val(static_cast<size_t>(nt) * 8);
-  std::vector<int64_t> part_idx(nt, -1);
+  // few long ranges: fold fixed-size chunks in parallel, then the chunks' results in order. The
+  // chunking does not depend on the thread count, so results are the same on any number of threads.
+  constexpr int64_t kChunk = 4 * kGrainElems;
+  int64_t nchunks = (R + kChunk - 1) / kChunk;
+  std::vector<char> part_val(static_cast<size_t>(nchunks) * esz);
+  std::vector<int64_t> part_idx(nchunks, -1);
   for (int64_t o = 0; o < O; ++o) {
-    int parts_used = 0;
-    parallel_for(R, kGrainElems, [&](int64_t r0, int64_t r1, int part) {
+    parallel_for(nchunks, 1, [&](int64_t c0, int64_t c1, int) {
       Evaluator ev(p, b, plan, scratch(regs_bytes(p)));
-      alignas(8) char acc[8];
-      int64_t idx = -1;
-      if (!arg) kt.rinit[ri][d](acc, 1);
-      fold(ev, o * R + r0, r1 - r0, acc, &idx, r0);
-      if (arg) { std::memcpy(&part_val[part * 8], acc, 8); part_idx[part] = idx; }
-      else kt.rfinish[ri][d](acc, &part_val[part * 8], 1);
+      for (int64_t c = c0; c < c1; ++c) {
+        int64_t r0 = c * kChunk, r1 = std::min(R, r0 + kChunk);
+        alignas(8) char acc[8];
+        int64_t idx = -1;
+        if (!arg) kt.rinit[ri][d](acc, 1);
+        fold(ev, o * R + r0, r1 - r0, acc, &idx, r0);
+        if (arg) { std::memcpy(&part_val[c * esz], acc, esz); part_idx[c] = idx; }
+        else kt.rfinish[ri][d](acc, &part_val[c * esz], 1);
+      }
     });
-    parts_used = static_cast<int>(std::min<int64_t>(nt, std::max<int64_t>(1, R / kGrainElems)));
-    std::vector<char> packed(parts_used * esz);
-    for (int q = 0; q < parts_used; ++q) std::memcpy(&packed[q * esz], &part_val[q * 8], esz);
     if (arg) {
       alignas(8) char best[8];
       int64_t which = -1;
-      kt.argblock[ai][d](packed.data(), parts_used, 0, best, &which);
+      kt.argblock[ai][d](part_val.data(), nchunks, 0, best, &which);
       std::memcpy(out + o * 8, &part_idx[which], 8);
     } else {
       alignas(8) char acc[8];
       kt.rinit[ri][d](acc, 1);
-      kt.rblock[ri][d](packed.data(), parts_used, acc);
+      kt.rblock[ri][d](part_val.data(), nchunks, acc);
       kt.rfinish[ri][d](acc, out + o * static_cast<int64_t>(osz), 1);
     }
   }

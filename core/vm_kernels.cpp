@@ -12,18 +12,7 @@
 #define MNNX_CAT_(a, b) a##b
 #define MNNX_CAT(a, b) MNNX_CAT_(a, b)
 #define vm MNNX_CAT(vm_, MNNX_ISA)
-#if __has_include("core/vmath.h")
 #include "core/vmath.h"
-#else  // TEMPORARY until vmath.h lands
-namespace vm {
-#define F1(n) template <class T> static inline T n(T x) { return std::n(x); }
-F1(exp) F1(exp2) F1(expm1) F1(log) F1(log2) F1(log10) F1(log1p) F1(sin) F1(cos) F1(tan) F1(asin) F1(acos) F1(atan)
-F1(sinh) F1(cosh) F1(tanh) F1(erf)
-template <class T> static inline T atan2(T y, T x) { return std::atan2(y, x); }
-template <class T> static inline T sigmoid(T x) { return T(1) / (T(1) + std::exp(-x)); }
-#undef F1
-}
-#endif
 
 namespace mnnx {
 namespace {
@@ -150,9 +139,18 @@ UNARY_F(LOG, FLT, vm::log(a))
 UNARY_F(LOG2, FLT, vm::log2(a))
 UNARY_F(LOG10, FLT, vm::log10(a))
 UNARY_F(LOG1P, FLT, vm::log1p(a))
-UNARY_F(SIN, FLT, vm::sin(a))
-UNARY_F(COS, FLT, vm::cos(a))
-UNARY_F(TAN, FLT, vm::tan(a))
+// vmath's trig reduction is exact for |x| < 2^31 (float) and 2^27 (double); past that libm's
+// full reduction fixes the few elements (see unary_loop)
+#define TRIG_F(NAME, FN)                                                  \
+  struct F_##NAME {                                                     \
+    template <class T> static constexpr bool ok = kFloat<T>;            \
+    template <class T> static inline auto f(T a) { return vm::FN(a); }  \
+    template <class T> static inline T big(T a) { return std::FN(a); }  \
+    template <class T> static constexpr T kBig = sizeof(T) == 4 ? T(0x1p31) : T(0x1p27); \
+  };
+TRIG_F(SIN, sin)
+TRIG_F(COS, cos)
+TRIG_F(TAN, tan)
 UNARY_F(ASIN, FLT, vm::asin(a))
 UNARY_F(ACOS, FLT, vm::acos(a))
 UNARY_F(ATAN, FLT, vm::atan(a))
@@ -201,6 +199,9 @@ void unary_loop(const void* a_, void* o_, int64_t n) {
   using R = decltype(F::template f<T>(T()));
   R* __restrict o = static_cast<R*>(o_);
   for (int64_t i = 0; i < n; ++i) o[i] = F::template f<T>(a[i]);
+  if constexpr (std::is_same_v<F, F_SIN> || std::is_same_v<F, F_COS> || std::is_same_v<F, F_TAN>)
+    for (int64_t i = 0; i < n; ++i)
+      if (!(std::fabs(a[i]) < F::template kBig<T>)) o[i] = F::template big<T>(a[i]);
 }
 template <class F, class T>
 void binary_loop(const void* a_, const void* b_, void* o_, int64_t n) {

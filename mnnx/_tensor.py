@@ -99,19 +99,19 @@ Var.__hash__ = None
 def _pow(self, other):
     from . import numpy as mnp
     try:
-        o = operand(other)
+        operand(other)
     except (TypeError, ValueError):
         return NotImplemented
-    return mnp.power(self, o)
+    return mnp.power(self, other)  # the raw operand: a Python exponent has numpy's fast paths
 
 
 def _rpow(self, other):
     from . import numpy as mnp
     try:
-        o = operand(other)
+        operand(other)
     except (TypeError, ValueError):
         return NotImplemented
-    return mnp.power(o, self)
+    return mnp.power(other, self)
 
 
 Var.__pow__ = _pow

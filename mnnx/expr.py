@@ -1,6 +1,8 @@
 """mnnx.expr: MNN.expr's spellings (``import mnnx.expr as F``) over the same lazy Var.
 
 Data formats are accepted for compatibility; arrays are NCHW/row-major throughout."""
+import builtins as _b
+
 import numpy as _np
 
 from . import _C
@@ -122,7 +124,7 @@ def layer_norm(x, weight=None, bias=None, eps=1e-5):
     """Normalize over the last axis: (x - mean) / sqrt(var + eps) * weight + bias."""
     w = operand(weight) if weight is not None else None
     b = operand(bias) if bias is not None else None
-    return _rownorm("layer_norm", x, -1, w, b, float(eps))
+    return _rownorm("layer_norm", x, -1, w, b, _b.float(eps))  # module-level `float` is MNN's dtype
 
 
 # reductions: MNN spells axis as a list, [] meaning all

@@ -40,14 +40,20 @@ def _shape(shape):
 
 
 def full(shape, fill_value, dtype=None, order="C"):
-    if not isinstance(fill_value, Var):
-        fill_value = _np.asarray(fill_value, dtype=dtype)  # numpy's checks: 300 into uint8 raises
-    v = operand(fill_value)
-    if dtype is None:
-        dtype = v.dtype
-    if v.ndim:
-        return _C.expand(cast(v, dtype), _shape(shape))
-    return _C.expand(_C.cast(v, dtype_char(dtype)), _shape(shape))
+    """A lazy broadcast of the fill value: nothing is written until the array is needed."""
+    shp = _shape(shape)
+    if isinstance(fill_value, Var):
+        v = fill_value if dtype is None else cast(fill_value, dtype)
+        return _C.expand(v, shp)
+    f = _np.asarray(fill_value)
+    if dtype is not None:  # numpy's own conversion of the fill value (unsafe casts, overflow checks)
+        f = _np.full(f.shape, fill_value, dtype=dtype)
+    c = dtype_char(f.dtype)
+    if f.ndim:
+        return _C.expand(_asarray(f), shp)
+    if f.dtype.kind == "f":
+        return _C.full(float(f), shp, c)
+    return _C.full_int(int(f) - (1 << 64) if int(f) >= (1 << 63) else int(f), shp, c)
 
 
 def zeros(shape, dtype=float, order="C"):

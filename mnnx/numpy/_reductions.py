@@ -12,12 +12,15 @@ __all__ = ["sum", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "mea
            "cumsum", "cumprod", "ptp", "count_nonzero", "average"]
 
 
-def _axes(axis, ndim):
+def _axes(axis, ndim, allow_0d=True):
     if axis is None:
         return list(range(ndim))
     axes = [_index(a) for a in axis] if isinstance(axis, (tuple, list)) else [_index(axis)]
-    if ndim == 0 and builtins.all(a in (0, -1) for a in axes):  # numpy lets a 0-d array reduce over axis 0
+    if ndim == 0 and allow_0d and builtins.all(a in (0, -1) for a in axes):  # numpy's ufunc reductions allow it
         return []
+    for a in axes:
+        if not -ndim <= a < builtins.max(ndim, 0) or ndim == 0:
+            raise _np.exceptions.AxisError(f"axis {a} is out of bounds for array of dimension {ndim}")
     return axes
 
 
@@ -74,6 +77,8 @@ amax, amin = max, min
 
 def _arg(op, a, axis, keepdims):
     x = operand(a)
+    if isinstance(axis, (tuple, list)):
+        raise TypeError(f"'{type(axis).__name__}' object cannot be interpreted as an integer")
     if axis is None:
         r = _C.reduce(OPS[op], x, list(range(x.ndim)), False)
         return _C.reshape(r, [1] * x.ndim) if keepdims else r
@@ -95,7 +100,7 @@ def argmin(a, axis=None, out=None, *, keepdims=False):
 
 def _count(x, axis):
     n = 1
-    for ax in _axes(axis, x.ndim):
+    for ax in _axes(axis, x.ndim, allow_0d=False):
         n *= x.shape[ax if ax >= 0 else ax + x.ndim] if -x.ndim <= ax < x.ndim else 1
     return n
 
@@ -109,6 +114,7 @@ def _float_dtype(x, dtype):
 def mean(a, axis=None, dtype=None, out=None, keepdims=False, **kw):
     _no_out("mean", out, kw)
     x = operand(a)
+    _count(x, axis)  # mean's axis check is numpy's strict one (no axis=0 on a 0-d array)
     rdt = _float_dtype(x, dtype)
     acc = _np.dtype(_np.float32) if rdt == _np.float16 else rdt  # numpy sums float16 in float32
     s = _C.reduce(OPS["sum"], cast(x, acc), _axes(axis, x.ndim), bool(keepdims))
@@ -118,6 +124,7 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, **kw):
 def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kw):
     _no_out("var", out, kw)
     x = operand(a)
+    _count(x, axis)
     rdt = _float_dtype(x, dtype)
     acc = _np.dtype(_np.float32) if rdt == _np.float16 else rdt
     xf = cast(x, acc)
@@ -179,7 +186,7 @@ def _scan(op, a, axis, dtype):
     x = operand(a)
     if axis is None or x.ndim == 0:
         x = _C.reshape(x, [-1])
-        axis = 0 if axis is None else _axes(axis, 0) and 0
+        axis = 0 if axis is None else (_axes(axis, 0), 0)[1]
     x = cast(x, _acc_dtype(x, dtype))
     return _C.scan(OPS[op], x, _index(axis))
 

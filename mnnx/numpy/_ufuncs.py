@@ -158,6 +158,12 @@ def clip(a, a_min=None, a_max=None, /, out=None, **kw):
     if lo is None and hi is None:
         raise ValueError("One of max or min must be given")
     r = operand(a)
+    if r.dtype.kind in "iu":  # Python int bounds outside the type's range clip nothing (numpy 2)
+        info = _np.iinfo(r.dtype)
+        lo = None if isinstance(lo, int) and lo <= info.min else lo
+        hi = None if isinstance(hi, int) and hi >= info.max else hi
+        lo = info.max if isinstance(lo, int) and lo > info.max else lo
+        hi = info.min if isinstance(hi, int) and hi < info.min else hi
     if lo is not None:
         r = maximum(r, lo)
     if hi is not None:
