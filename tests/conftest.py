@@ -3,6 +3,7 @@
 numpy is the oracle: every value test computes the same thing with numpy (inside
 ``np.errstate(all="ignore")``) and compares dtype, shape and values with ``assert_matches``."""
 import os
+import tempfile
 import warnings
 import zlib
 
@@ -16,6 +17,10 @@ import mnnx
 import mnnx.numpy as mnp
 
 # ---------------------------------------------------------------- hypothesis profile
+# Hypothesis keeps caches in ./.hypothesis; keep them out of the repository (in the temp dir).
+if "HYPOTHESIS_STORAGE_DIRECTORY" not in os.environ:
+    from hypothesis.configuration import set_hypothesis_home_dir
+    set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "mnnx-hypothesis"))
 # database=None: the suite writes nothing outside tests/ (no .hypothesis/ directory).
 settings.register_profile(
     "mnnx",

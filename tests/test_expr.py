@@ -280,3 +280,16 @@ def test_expr_and_numpy_faces_share_one_type():
     assert isinstance(x, mnp.ndarray) and isinstance(x, mnnx.Var) and isinstance(x, mnnx.Tensor)
     y = mnp.exp(x) + F.relu(x)
     assert_matches(y, np.exp([1.0, 2.0]) + np.array([1.0, 2.0]), rtol=1e-12)
+
+
+@pytest.mark.parametrize("shape,axis", [((2, 100_003), -1), ((70_001, 3), 0), ((517, 1031), -1), ((517, 1031), 0)],
+                         ids=str)
+def test_row_kernels_on_large_rows(shape, axis):
+    rng = np.random.default_rng(12)
+    a = (rng.standard_normal(shape) * 5).astype(np.float32)
+    a64 = a.astype(np.float64)
+    assert_matches(F.softmax(F.const(a), axis), np_softmax(a64, axis).astype(np.float32), rtol=5e-5, atol=1e-9)
+    assert_matches(F.log_softmax(F.const(a), axis), np_log_softmax(a64, axis).astype(np.float32), rtol=2e-5,
+                   atol=2e-5)
+    if axis in (-1, len(shape) - 1):
+        assert_matches(F.layer_norm(F.const(a)), np_layer_norm(a64).astype(np.float32), rtol=1e-4, atol=2e-5)

@@ -7,7 +7,6 @@ import textwrap
 import numpy as np
 import pytest
 
-import mnnx
 import mnnx.numpy as mnp
 from conftest import assert_same_exception
 

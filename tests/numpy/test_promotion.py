@@ -187,3 +187,13 @@ def test_inplace_casting_rules(dtype):
 
     for v in (1, 2.5, 300, -1, np.float32(1), np.ones(4, np.int64), np.ones(4, np.float16)):
         check(lambda: np_iadd(v), lambda: m_iadd(v))
+
+
+@pytest.mark.parametrize("dtypes", [(np.int8, np.uint16, np.float32), (np.uint8, np.int8, np.float16),
+                                    (np.float32, np.int16, np.uint8), (np.int32, np.int8, np.uint8)],
+                         ids=lambda ds: "-".join(np.dtype(d).name for d in ds))
+def test_clip_promotes_all_three_at_once(dtypes):
+    a = np.arange(5).astype(dtypes[0])
+    lo = np.ones(5).astype(dtypes[1])
+    hi = np.full(5, 3).astype(dtypes[2])
+    check(lambda: np.clip(a, lo, hi), lambda: mnp.clip(mnp.asarray(a), mnp.asarray(lo), mnp.asarray(hi)))

@@ -7,9 +7,8 @@ import pytest
 from hypothesis import given, strategies as st
 from hypothesis.extra import numpy as hnp
 
-import mnnx
 import mnnx.numpy as mnp
-from conftest import (ALL_DTYPES, FLOATS, INTS, NUMERIC, SINT, UINT, TRANSCENDENTAL_RTOL, assert_matches, array_strategy,
+from conftest import (ALL_DTYPES, FLOATS, INTS, NUMERIC, SINT, TRANSCENDENTAL_RTOL, assert_matches, array_strategy,
                       dtype_id, np_oracle, public_exception_type, sample_values)
 
 TRANSCENDENTAL = {"sqrt", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sin", "cos", "tan", "arcsin",
@@ -314,7 +313,8 @@ def test_round(dtype, decimals, rng):
         sample_values(dtype, (20,), rng, low=-1000, high=1000)
     a = np.concatenate([a, np.array([0.5, 1.5, 2.5, -0.5, 25, 35, 150, 250]).astype(dtype)]) if \
         np.dtype(dtype).kind == "f" or np.dtype(dtype).itemsize > 1 else a
-    exp = np.round(a, decimals)
+    with np.errstate(all="ignore"):
+        exp = np.round(a, decimals)
     got = mnp.round(mnp.asarray(a), decimals)
     assert_matches(got, exp, rtol=1e-3 if exp.dtype == np.float16 else 1e-12 if exp.dtype == np.float64 else 1e-6)
     assert_matches(mnp.around(mnp.asarray(a), decimals), exp,
@@ -324,7 +324,8 @@ def test_round(dtype, decimals, rng):
 def test_rint_rounds_half_to_even():
     a = np.array([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 4503599627370495.5, 1e300, -3.5])
     assert_matches(mnp.rint(mnp.asarray(a)), np.rint(a), rtol=0)
-    f = a.astype(np.float32)
+    with np.errstate(all="ignore"):
+        f = a.astype(np.float32)  # 1e300 -> inf
     assert_matches(mnp.rint(mnp.asarray(f)), np.rint(f), rtol=0)
 
 

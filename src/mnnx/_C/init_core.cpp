@@ -12,7 +12,7 @@
 #include "core/allocator.h"
 #include "core/plan.h"
 #include "core/threadpool.h"
-#include "mnnx/_C/var.h"
+#include "src/mnnx/_C/var.h"
 
 namespace nb = nanobind;
 

@@ -164,10 +164,15 @@ def clip(a, a_min=None, a_max=None, /, out=None, **kw):
         hi = None if isinstance(hi, int) and hi >= info.max else hi
         lo = info.max if isinstance(lo, int) and lo > info.max else lo
         hi = info.min if isinstance(hi, int) and hi < info.min else hi
+    # the result type comes from all three at once, as numpy's (Python numbers stay weak)
+    bounds = [b.dtype if isinstance(b, Var) else (_np.asarray(b).dtype if isinstance(b, (_np.ndarray, _np.generic, list, tuple)) else b)
+              for b in (lo, hi) if b is not None]
+    rt = _np.result_type(r.dtype, *bounds)
+    r = cast(r, rt)
     if lo is not None:
-        r = maximum(r, lo)
+        r = maximum(r, cast(lo, rt) if isinstance(lo, Var) else lo)
     if hi is not None:
-        r = minimum(r, hi)
+        r = minimum(r, cast(hi, rt) if isinstance(hi, Var) else hi)
     return r
 
 

@@ -128,10 +128,11 @@ def concatenate(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
     if axis is None:
         xs = [_C.reshape(x, [-1]) for x in xs]
         axis = 0
-    if dtype is not None:
-        xs = [cast(x, dtype) for x in xs]
     if not xs:
         raise ValueError("need at least one array to concatenate")
+    # numpy promotes all inputs at once (not pairwise: int8, uint16, float32 -> float32)
+    dt = _np.dtype(dtype) if dtype is not None else _np.result_type(*[x.dtype for x in xs])
+    xs = [cast(x, dt) for x in xs]
     return _C.concat(xs, _index(axis))
 
 
