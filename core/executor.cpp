@@ -218,14 +218,14 @@ void run_reduce(const Kernel& k, const Plan& plan, const Bindings& b) {
       for (int64_t c = c0; c < c1; ++c) {
         int64_t k0 = c * kBlock, n = std::min(kBlock, O - k0);
         if (arg) std::fill(idx, idx + n, -1);
-        else kt.rinit[ri][d](acc, n);
+        else kt.rvinit[ri][d](acc, n);
         for (int64_t r = 0; r < R; ++r) {
           const char* x = ev.eval(r * O + k0, n, nullptr);
           if (arg) kt.argvec[ai][d](x, n, r, acc, idx);
           else kt.rvec[ri][d](x, n, acc);
         }
         if (arg) std::memcpy(out + k0 * 8, idx, n * 8);
-        else kt.rfinish[ri][d](acc, out + k0 * static_cast<int64_t>(osz), n);
+        else kt.rvfinish[ri][d](acc, out + k0 * static_cast<int64_t>(osz), n);
       }
     });
     return;

@@ -16,8 +16,9 @@ using BinaryFn = void (*)(const void* a, const void* b, void* out, int64_t n);
 using WhereFn = void (*)(const void* c, const void* a, const void* b, void* out, int64_t n);
 using CastFn = void (*)(const void* a, void* out, int64_t n);
 
-// Reductions. `acc` points at an accumulator of the op's accumulator type: double for float sums
-// and products, the element type otherwise. block: fold n elements into *acc. vec: acc[i] op= x[i].
+// Reductions. block: fold n elements into *acc, an accumulator of the op's type (double for float
+// sums and products, the element type otherwise). vec: acc[i] op= x[i], in the element type (numpy
+// adds the rows of an axis-0 sum in their own type too).
 using ReduceBlockFn = void (*)(const void* x, int64_t n, void* acc);
 using ReduceVecFn = void (*)(const void* x, int64_t n, void* acc);
 using ReduceInitFn = void (*)(void* acc, int64_t n);
@@ -42,6 +43,8 @@ struct KernelTable {
   ReduceBlockFn rblock[kNumReduce][kNumDTypes];
   ReduceVecFn rvec[kNumReduce][kNumDTypes];
   ReduceFinishFn rfinish[kNumReduce][kNumDTypes];
+  ReduceInitFn rvinit[kNumReduce][kNumDTypes];  // rvec accumulates in the element type, as numpy
+  ReduceFinishFn rvfinish[kNumReduce][kNumDTypes];
   size_t racc_size[kNumReduce][kNumDTypes];
   ArgBlockFn argblock[2][kNumDTypes];
   ArgVecFn argvec[2][kNumDTypes];
