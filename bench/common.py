@@ -1,14 +1,15 @@
 """Shared pieces of the peer benchmarks: timing, machine info, result rows and the table printer.
 
 Timing follows shared/PEERS.md: warm-up first, then >= 7 timed repeats, reporting the median (and
-the min). The implementations of one row are timed *interleaved* (round-robin, one sample of each
-per round) so that clock-frequency drift or a noisy neighbour hits every peer alike.
+the min). Each implementation is timed in back-to-back blocks after its own warm-up, in two passes
+with the order reversed (see compare()).
 """
 import datetime
 import gc
 import math
 import os
 import platform
+import resource
 import subprocess
 import sys
 import time
@@ -16,14 +17,51 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-REPEAT = 9          # timed samples per implementation (>= 7)
-WARMUP = 2          # untimed calls per implementation before timing (also builds mnnx's plan)
+REPEAT = 10         # timed samples per implementation (>= 7)
+PASSES = 2          # blocks per implementation (REPEAT / PASSES samples each), order reversed each pass
+WARMUP = 2          # untimed calls before each block (also builds mnnx's plan)...
+WARMUP_S = 0.2      # ...and for at least this long
 MIN_SAMPLE_S = 0.005  # a sample loops the call until it lasts at least this long (µs-scale rows)
 
-OTHER_LOAD_MAX = 0.1    # a round is retried if other processes used more cores than this meanwhile
-ROW_RETRY_BUDGET_S = 12  # ...for at most this long per row; then rounds are kept and counted noisy
+OTHER_LOAD_MAX = 0.1    # a timed block is retried if other processes used more cores than this meanwhile
+ROW_RETRY_BUDGET_S = 12  # ...for at most this long per row; then blocks are kept and counted noisy
 
 BENCH_THREADS = 2   # mnnx and torch threads; numpy's BLAS is checked with threadpoolctl
+
+
+# ---------------------------------------------------------------------------------------------
+# malloc: make the peers' temporaries reusable (conservative for mnnx, and reproducible)
+#
+# numpy and torch allocate every temporary with malloc. With glibc's defaults, whether a 16 MiB
+# temporary comes back as reused heap memory or as fresh pages from the OS (4096 page faults, plus
+# zeroing) depends on glibc's adaptive mmap/trim thresholds, i.e. on everything the process
+# allocated before. Measured: the same torch W1 call took 12 ms or 38 ms (0 or 24,512 faults per
+# call) and numpy's 9 ms or 16 ms, depending only on what ran earlier in the process. mnnx keeps
+# its own cache of large blocks, so it does not pay this. Fixing the thresholds (no mmap for
+# blocks up to 32 MiB, never trim the heap) lets every library reuse memory in steady state: the
+# peers get their best case, results stop depending on run order. MNNX_BENCH_DEFAULT_MALLOC=1
+# keeps glibc's defaults instead.
+
+MALLOC_NOTE = "glibc defaults (MNNX_BENCH_DEFAULT_MALLOC=1)"
+
+
+def _fix_malloc():
+    global MALLOC_NOTE
+    if os.environ.get("MNNX_BENCH_DEFAULT_MALLOC") == "1":
+        return
+    try:
+        import ctypes
+        libc = ctypes.CDLL("libc.so.6")
+        M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+        ok = libc.mallopt(M_MMAP_THRESHOLD, 32 << 20) and libc.mallopt(M_TRIM_THRESHOLD, 1 << 30)
+        if ok:
+            MALLOC_NOTE = ("glibc mallopt: mmap threshold 32 MiB, trim threshold 1 GiB (freed temporaries "
+                           "are reused, not faulted in again; the peers' best case)")
+    except (OSError, AttributeError):
+        MALLOC_NOTE = "glibc defaults (mallopt unavailable)"
+
+
+_fix_malloc()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -35,8 +73,9 @@ class Timing:
     min: float      # seconds per call
     samples: list   # seconds per call, one per repeat
     number: int     # calls per sample
-    retried: int = 0   # rounds thrown away because another process was using the CPU
+    retried: int = 0   # blocks thrown away because another process was using the CPU
     noisy: int = 0     # samples kept although another process was using the CPU (retry budget spent)
+    faults: float = 0  # minor page faults per call (median over samples): fresh memory from the OS
 
 
 def _calibrate(fn):
@@ -50,61 +89,88 @@ def _calibrate(fn):
 
 
 def _sample(fn, number):
+    """(seconds per call, minor page faults per call)"""
     gcold = gc.isenabled()
     gc.disable()
     try:
+        f0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
         t = time.perf_counter()
         for _ in range(number):
             fn()
-        return (time.perf_counter() - t) / number
+        dt = time.perf_counter() - t
+        return dt / number, (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - f0) / number
     finally:
         if gcold:
             gc.enable()
 
 
-def compare(fns, repeat=REPEAT, warmup=WARMUP):
+def _warm(fn):
+    """Call fn at least WARMUP times and for at least WARMUP_S seconds: besides caches and mnnx's
+    plan, the idle second vCPU of these VMs needs a moment of steady work before a 2-thread library
+    gets both cores (a call after an idle gap runs at about 1-thread speed; see README)."""
+    t = time.perf_counter()
+    n = 0
+    while n < WARMUP or time.perf_counter() - t < WARMUP_S:
+        fn()
+        n += 1
+
+
+def compare(fns, repeat=REPEAT, passes=PASSES, block_warmup=True):
     """Time several implementations of one workload: {name: fn} -> {name: Timing}.
 
-    Each fn is warmed up `warmup` times, then the fns are timed round-robin `repeat` times; the
-    order rotates every round so no implementation always runs right after the same other one.
-    A round during which other processes used more than OTHER_LOAD_MAX cores is thrown away and
-    retried (these machines have 2 cores, so one busy neighbour distorts every 2-thread timing);
-    after ROW_RETRY_BUDGET_S of retrying, rounds are kept anyway and counted as noisy."""
+    Each implementation is timed in blocks of back-to-back calls (steady state, as in a loop),
+    each block after its own warm-up; there are PASSES passes over the implementations, the order
+    reversed every pass, so slow drift hits all alike. Timing blocks rather than alternating
+    single calls keeps one library's threads (OpenMP spinning, a pool going to sleep, the other
+    vCPU idling during a 1-thread numpy call) from distorting the next library's sample.
+    A block during which other processes used more than OTHER_LOAD_MAX cores is retried (2 cores:
+    one busy neighbour distorts every 2-thread timing); after ROW_RETRY_BUDGET_S of retrying,
+    blocks are kept anyway and counted as noisy.
+
+    passes=repeat, block_warmup=False gives single calls alternating between the implementations
+    (after one warm-up each): right for µs-per-op loops that run on one thread, where slow phases of
+    the VM (~100 ms, a few tens of percent) would otherwise land on one implementation's block."""
     assert repeat >= 7, "PEERS.md: medians of >= 7 repeats"
     names = list(fns)
-    for name in names:
-        for _ in range(warmup):
-            fns[name]()
-    numbers = {name: _calibrate(fns[name]) for name in names}
+    per_block = math.ceil(repeat / passes)
+    if not block_warmup:
+        for fn in fns.values():
+            _warm(fn)
     samples = {name: [] for name in names}
-    retried = noisy = r = 0
+    faults = {name: [] for name in names}
+    numbers, retried, noisy = {}, {name: 0 for name in names}, {name: 0 for name in names}
     t_start = time.perf_counter()
-    while len(samples[names[0]]) < repeat:
-        gc.collect()
-        k = r % len(names)
-        r += 1
-        mon = LoadMonitor(precise=True)
-        got = {name: _sample(fns[name], numbers[name]) for name in names[k:] + names[:k]}
-        load = mon.other_cores()
-        if load > OTHER_LOAD_MAX:
-            if time.perf_counter() - t_start < ROW_RETRY_BUDGET_S:
-                retried += 1
-                time.sleep(0.1)
-                continue
-            noisy += 1
-        for name in names:
-            samples[name].append(got[name])
+    for p in range(passes):
+        for name in (names if p % 2 == 0 else names[::-1]):
+            fn = fns[name]
+            while True:
+                gc.collect()
+                if block_warmup:
+                    _warm(fn)
+                if name not in numbers:
+                    numbers[name] = _calibrate(fn)
+                mon = LoadMonitor(precise=True)
+                got = [_sample(fn, numbers[name]) for _ in range(per_block)]
+                if mon.other_cores() <= OTHER_LOAD_MAX:
+                    break
+                if time.perf_counter() - t_start > ROW_RETRY_BUDGET_S:
+                    noisy[name] += len(got)
+                    break
+                retried[name] += 1
+                time.sleep(0.2)
+            samples[name] += [g[0] for g in got]
+            faults[name] += [g[1] for g in got]
     out = {}
     for name in names:
         s = samples[name]
         out[name] = Timing(median=float(np.median(s)), min=float(min(s)), samples=s, number=numbers[name],
-                           retried=retried, noisy=noisy)
+                           retried=retried[name], noisy=noisy[name], faults=float(np.median(faults[name])))
     return out
 
 
-def timeit(fn, repeat=REPEAT, warmup=WARMUP):
+def timeit(fn, repeat=REPEAT):
     """Time one callable: Timing with median and min seconds per call."""
-    return compare({"fn": fn}, repeat, warmup)["fn"]
+    return compare({"fn": fn}, repeat)["fn"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -134,6 +200,16 @@ class Row:
         return v + (" (noisy)" if self.mnnx.noisy or self.peers[peer].noisy else "")
 
 
+def row_dict(row):
+    """A row as plain data (for run_all.py --json and summarize.py)."""
+    def t(x):
+        return {"median": x.median / row.per, "min": x.min / row.per, "samples": [v / row.per for v in x.samples],
+                "retried": x.retried, "noisy": x.noisy, "faults": x.faults}
+    return {"workload": row.workload, "mnnx_label": row.mnnx_label, "unit": row.unit, "mnnx": t(row.mnnx),
+            "peers": {p: t(x) for p, x in row.peers.items()}, "targets": row.targets,
+            "ratios": {p: row.ratio(p) for p in row.peers}}
+
+
 def _fmt_t(seconds, unit, per):
     v = seconds / per * (1e3 if unit == "ms" else 1e6)
     return f"{v:.3f}" if v < 10 else f"{v:.2f}" if v < 100 else f"{v:.1f}"
@@ -159,13 +235,21 @@ def table(rows, file=None):
     text = "\n".join(lines) + "\n"
     print(text, file=file, end="")
     notes = [f"- {r.workload} ({r.mnnx_label}): {r.note}" for r in rows if r.note]
-    retried = [f"{r.workload} ({r.mnnx_label}) {r.mnnx.retried}" for r in rows if r.mnnx.retried]
+    retried = [f"{r.workload} ({r.mnnx_label}) {t.retried}" for r in rows for t in [r.mnnx]
+               if t.retried] + [f"{r.workload} ({p}) {t.retried}" for r in rows for p, t in r.peers.items()
+                                if t.retried]
     if retried:
-        notes.append("- rounds retried because other processes were busy: " + "; ".join(retried))
-    for r in rows:
-        if r.mnnx.noisy:
-            notes.append(f"- {r.workload} ({r.mnnx_label}): {r.mnnx.noisy} of {len(r.mnnx.samples)} rounds "
-                         "ran while other processes were busy (retry budget spent): treat as noisy")
+        notes.append("- blocks retried because other processes were busy: " + "; ".join(dict.fromkeys(retried)))
+    noisy = [f"{r.workload} ({r.mnnx_label if t is r.mnnx else p}): {t.noisy} of {len(t.samples)} samples"
+             for r in rows for p, t in [("mnnx", r.mnnx)] + list(r.peers.items()) if t.noisy]
+    flt = [f"{r.workload} ({r.mnnx_label if t is r.mnnx else p}) {t.faults:,.0f}"
+           for r in rows for p, t in [("mnnx", r.mnnx)] + list(r.peers.items()) if t.faults >= 256]
+    if flt:
+        notes.append("- page faults per call (memory fresh from the OS each call, >= 1 MiB): "
+                     + "; ".join(dict.fromkeys(flt)))
+    if noisy:
+        notes.append("- taken while other processes were busy (retry budget spent), treat as noisy: "
+                     + "; ".join(dict.fromkeys(noisy)))
     if notes:
         print("\n" + "\n".join(notes), file=file)
         text += "\n" + "\n".join(notes) + "\n"
@@ -336,13 +420,48 @@ def machine_info():
                          f"{p.get('num_threads')} threads, {os.path.basename(p.get('filepath', ''))}"))
     except ImportError:
         info.append(("numpy BLAS (threadpoolctl)", "threadpoolctl not installed"))
+    info.append(("malloc", MALLOC_NOTE))
+    info.append(("2-thread scaling now", f"{two_core_scaling():.2f}x (compute loop, 2 threads vs 1; ~2 = both "
+                                         "vCPUs free)"))
     for var in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
         if var in os.environ:
             info.append((f"WARNING {var}", f"set to {os.environ[var]!r}: run with `env -u {var}` "
                                            "(see bench/README.md)"))
-    info.append(("timing", f"warm-up {WARMUP}, {REPEAT} interleaved repeats, median (min); "
-                           f"samples of >= {MIN_SAMPLE_S * 1e3:g} ms"))
+    info.append(("timing", f"{REPEAT} samples per implementation in {PASSES} blocks of back-to-back calls "
+                           f"(order reversed per pass), each block after >= {WARMUP} calls and >= "
+                           f"{WARMUP_S * 1e3:g} ms of warm-up; samples of >= {MIN_SAMPLE_S * 1e3:g} ms; "
+                           "median (min); W7: 12 single calls alternating between implementations"))
     return [f"{k}: {v}" for k, v in info]
+
+
+def two_core_scaling(seconds=0.6):
+    """Throughput of two threads running a compute-bound loop (numpy exp on an L2-sized array, GIL
+    released) relative to one thread: ~2.0 when both vCPUs are real, idle cores; lower when the
+    host shares them (hyperthread siblings, neighbours), which caps every 2-thread result."""
+    import threading
+    x = np.random.default_rng(0).random(1 << 15, dtype=np.float32)
+    out = np.empty_like(x)
+
+    def work(count, res, i):
+        o = np.empty_like(x)
+        t = time.perf_counter()
+        n = 0
+        while time.perf_counter() - t < seconds:
+            for _ in range(20):
+                np.exp(x, out=o)
+            n += 20
+        res[i] = n / (time.perf_counter() - t)
+
+    r1 = [0.0]
+    work(0, r1, 0)
+    r2 = [0.0, 0.0]
+    ts = [threading.Thread(target=work, args=(0, r2, i)) for i in range(2)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    del out
+    return (r2[0] + r2[1]) / r1[0]
 
 
 def print_machine_info(file=None):
