@@ -209,18 +209,21 @@ void run_reduce(const Kernel& k, const Plan& plan, const Bindings& b) {
   char* out = resolve(k.out, b, plan);
   int64_t O = k.outer, R = k.inner;
   if (k.reduce_outer) {  // kept dims inside: fold whole rows into a vector of accumulators
-    int64_t nchunks = (O + kBlock - 1) / kBlock;
-    parallel_for(nchunks, std::max<int64_t>(1, kGrainElems / std::max<int64_t>(R * kBlock, 1)), [&](int64_t c0, int64_t c1, int) {
-      char* regs = scratch(regs_bytes(p) + kBlock * 16);
+    // a program that is one contiguous load is read in place, in wider chunks than a block
+    bool direct = Evaluator(p, b, plan, scratch(regs_bytes(p))).contiguous(0, 1) != nullptr;
+    const int64_t chunk = direct ? 4 * kBlock * 8 : kBlock;
+    int64_t nchunks = (O + chunk - 1) / chunk;
+    parallel_for(nchunks, std::max<int64_t>(1, kGrainElems / std::max<int64_t>(R * chunk, 1)), [&](int64_t c0, int64_t c1, int) {
+      char* regs = scratch(regs_bytes(p) + chunk * 16);
       char* acc = regs + regs_bytes(p);
-      int64_t* idx = reinterpret_cast<int64_t*>(acc + kBlock * 8);
+      int64_t* idx = reinterpret_cast<int64_t*>(acc + chunk * 8);
       Evaluator ev(p, b, plan, regs);
       for (int64_t c = c0; c < c1; ++c) {
-        int64_t k0 = c * kBlock, n = std::min(kBlock, O - k0);
+        int64_t k0 = c * chunk, n = std::min(chunk, O - k0);
         if (arg) std::fill(idx, idx + n, -1);
         else kt.rvinit[ri][d](acc, n);
         for (int64_t r = 0; r < R; ++r) {
-          const char* x = ev.eval(r * O + k0, n, nullptr);
+          const char* x = direct ? ev.contiguous(r * O + k0, n) : ev.eval(r * O + k0, n, nullptr);
           if (arg) kt.argvec[ai][d](x, n, r, acc, idx);
           else kt.rvec[ri][d](x, n, acc);
         }
@@ -232,6 +235,15 @@ void run_reduce(const Kernel& k, const Plan& plan, const Bindings& b) {
   }
   // reduced dims inside: each output folds one contiguous range of the iteration space
   auto fold = [&](Evaluator& ev, int64_t s, int64_t n, char* acc, int64_t* idx, int64_t base) {
+    if (const char* x = ev.contiguous(s, n)) {  // one contiguous load: fold it in place
+      constexpr int64_t kFold = 2048;  // float partial sums stay short; the accumulator is double
+      for (int64_t j = 0; j < n; j += kFold) {
+        int64_t m = std::min(kFold, n - j);
+        if (arg) kt.argblock[ai][d](x + j * static_cast<int64_t>(esz), m, base + j, acc, idx);
+        else kt.rblock[ri][d](x + j * static_cast<int64_t>(esz), m, acc);
+      }
+      return;
+    }
     for (int64_t j = 0; j < n; j += kBlock) {
       int64_t m = std::min(kBlock, n - j);
       const char* x = ev.eval(s + j, m, nullptr);
