@@ -152,7 +152,8 @@ class Evaluator {
       case Instr::UNARY: reinterpret_cast<UnaryFn>(in.fn)(rp_[in.a], w, n); break;
       case Instr::CAST: reinterpret_cast<CastFn>(in.fn)(rp_[in.a], w, n); break;
       case Instr::BINARY: reinterpret_cast<BinaryFn>(in.fn)(rp_[in.a], rp_[in.b], w, n); break;
-      case Instr::WHERE: reinterpret_cast<WhereFn>(in.fn)(rp_[in.a], rp_[in.b], rp_[in.c], w, n); break;
+      case Instr::WHERE:
+      case Instr::MULADD: reinterpret_cast<WhereFn>(in.fn)(rp_[in.a], rp_[in.b], rp_[in.c], w, n); break;
     }
     rp_[in.out] = w;
   }

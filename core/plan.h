@@ -25,7 +25,7 @@ struct Source {
 };
 
 struct Instr {
-  enum Kind : uint8_t { LOAD, SCALAR, UNARY, BINARY, WHERE, CAST } kind;
+  enum Kind : uint8_t { LOAD, SCALAR, UNARY, BINARY, WHERE, CAST, MULADD } kind;
   DType dt;  // result dtype
   int16_t out, a, b, c;
   int32_t arg;  // LOAD: source index; SCALAR: scalar slot

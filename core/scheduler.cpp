@@ -369,6 +369,27 @@ class Lowering {
     ew_kernel(std::move(pv), rv, out, n->dtype, region.strides, region.offset);
   }
 
+  // x*y + z as one pass when the product has no other use (float types; still rounded twice)
+  static void fuse_muladd(ProgramBuilder& pb, int result) {
+    std::vector<int> uses(pb.exprs.size(), 0);
+    for (auto& e : pb.exprs)
+      for (int a : {e.a, e.b, e.c})
+        if (a >= 0) ++uses[a];
+    ++uses[result];
+    for (auto& e : pb.exprs) {
+      if (!(e.kind == Instr::BINARY && e.op == Op::ADD && (e.dt == DType::FLOAT32 || e.dt == DType::FLOAT64))) continue;
+      for (int side = 0; side < 2; ++side) {
+        int m = side ? e.b : e.a, other = side ? e.a : e.b;
+        Expr& me = pb.exprs[m];
+        if (!(me.kind == Instr::BINARY && me.op == Op::MUL && me.dt == e.dt && uses[m] == 1)) continue;
+        e = Expr{Instr::MULADD, Op::ADD, e.dt, me.a, me.b, other};
+        me.kind = Instr::LOAD;  // dead now: marked so finish() skips it
+        me.op = Op::COUNT;
+        break;
+      }
+    }
+  }
+
   // Merge dims that every stride walks contiguously and drop size-1 dims: the linear order of the
   // iteration space is unchanged, so kernels that walk linear ranges see the same elements.
   Program finish(ProgramBuilder& pb, int result, std::vector<Shape*> extra_strides) {
@@ -394,12 +415,14 @@ class Lowering {
     for (size_t j = 0; j < all.size(); ++j) *all[j] = nst[j];
     p.shape = ns;
     p.srcs = pb.srcs;
+    fuse_muladd(pb, result);
     // invariance and last use
     int ne = static_cast<int>(pb.exprs.size());
     std::vector<bool> inv(ne);
     std::vector<int> last(ne, -1);
     for (int i = 0; i < ne; ++i) {
       const Expr& e = pb.exprs[i];
+      if (e.kind == Instr::LOAD && e.op == Op::COUNT) continue;  // folded into a MULADD
       if (e.kind == Instr::SCALAR) inv[i] = true;
       else if (e.kind == Instr::LOAD) inv[i] = std::all_of(p.srcs[e.arg].strides.begin(), p.srcs[e.arg].strides.end(), [](int64_t s) { return s == 0; });
       else {
@@ -432,6 +455,7 @@ class Lowering {
         case Instr::UNARY: in.fn = reinterpret_cast<void*>(kt.unary[int(e.op)][int(pb.exprs[e.a].dt)]); break;
         case Instr::BINARY: in.fn = reinterpret_cast<void*>(kt.binary[int(e.op)][int(pb.exprs[e.a].dt)]); break;
         case Instr::WHERE: in.fn = reinterpret_cast<void*>(kt.where[d]); break;
+        case Instr::MULADD: in.fn = reinterpret_cast<void*>(kt.muladd[d]); break;
         case Instr::CAST: in.fn = reinterpret_cast<void*>(kt.cast[int(pb.exprs[e.a].dt)][d]); break;
         default: in.fn = nullptr;
       }

@@ -38,6 +38,7 @@ struct KernelTable {
   UnaryFn unary[kNumOps][kNumDTypes];
   BinaryFn binary[kNumOps][kNumDTypes];
   WhereFn where[kNumDTypes];
+  WhereFn muladd[kNumDTypes];  // a*b + c, rounded twice as numpy's multiply then add (floats only)
   CastFn cast[kNumDTypes][kNumDTypes];
   ReduceInitFn rinit[kNumReduce][kNumDTypes];
   ReduceBlockFn rblock[kNumReduce][kNumDTypes];

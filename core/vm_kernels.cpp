@@ -219,6 +219,15 @@ void where_loop(const void* c_, const void* a_, const void* b_, void* o_, int64_
   T* __restrict o = static_cast<T*>(o_);
   for (int64_t i = 0; i < n; ++i) o[i] = c[i] ? a[i] : b[i];
 }
+template <class T>
+void muladd_loop(const void* a_, const void* b_, const void* c_, void* o_, int64_t n) {
+  const T* __restrict a = static_cast<const T*>(a_);
+  const T* __restrict b = static_cast<const T*>(b_);
+  const T* __restrict c = static_cast<const T*>(c_);
+  T* __restrict o = static_cast<T*>(o_);
+  for (int64_t i = 0; i < n; ++i) o[i] = a[i] * b[i] + c[i];  // -ffp-contract=off: two roundings
+}
+
 template <DType SF, DType ST>
 void cast_loop(const void* a_, void* o_, int64_t n) {
   using F = typename St<SF>::type;
@@ -278,6 +287,8 @@ void fill_table(KernelTable* t) {
 #undef OP
   reg_casts(t, AllTypes{});
   reg_where(t, AllTypes{});
+  t->muladd[static_cast<int>(DType::FLOAT32)] = &muladd_loop<float>;
+  t->muladd[static_cast<int>(DType::FLOAT64)] = &muladd_loop<double>;
   fill_reduce_table(t);
 }
 
