@@ -23,6 +23,7 @@ template <class E>
 void gather(const char* base, int64_t stride, int64_t n, char* dst) {
   const E* s = reinterpret_cast<const E*>(base);
   E* d = reinterpret_cast<E*>(dst);
+  if (n <= 0) return;  // an empty array's buffer may hold no element at all
   if (stride == 0) { E v = *s; for (int64_t i = 0; i < n; ++i) d[i] = v; }
   else for (int64_t i = 0; i < n; ++i) d[i] = s[i * stride];
 }
