@@ -14,6 +14,14 @@ namespace mnnx {
 
 namespace {
 
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#else
+  std::this_thread::yield();
+#endif
+}
+
 class Pool {
  public:
   explicit Pool(int n) { resize(n); }
@@ -55,11 +63,15 @@ class Pool {
     uint64_t seen = 0;
     for (;;) {
       const std::function<void(int)>* job;
+      // Kernels come in bursts (one realize runs several): watch for the next one briefly before
+      // sleeping, since waking a sleeping thread costs more than a short kernel on these VMs.
+      for (int spin = 0; spin < 4000 && generation_.load(std::memory_order_acquire) == seen; ++spin)
+        cpu_relax();
       {
         std::unique_lock<std::mutex> l(mu_);
         cv_.wait(l, [&] { return quit_ || generation_ != seen; });
         if (quit_) return;
-        seen = generation_;
+        seen = generation_.load();
         job = id < parts_ ? job_ : nullptr;
       }
       if (!job) continue;
@@ -89,7 +101,7 @@ class Pool {
   std::condition_variable cv_, done_cv_;
   const std::function<void(int)>* job_ = nullptr;
   int parts_ = 0;
-  uint64_t generation_ = 0;
+  std::atomic<uint64_t> generation_{0};
   std::atomic<int> pending_{0};
   std::exception_ptr worker_err_;
   bool quit_ = false;
