@@ -340,10 +340,12 @@ void run_row(const Kernel& k, const Plan& plan, const Bindings& b) {
       eval_into(ew, k.extra[i], 0, C, wb[i]);
     }
     Evaluator ev(p, b, plan, regs);
-    for (int64_t r = r0; r < r1; ++r) {
-      const char* x = ev.contiguous(r * C, C);
-      if (!x) { eval_into(ev, p, r * C, C, row); x = row; }
-      kernels().row[fi][d](x, wb[0], wb[1], out + r * C * static_cast<int64_t>(esz), C, k.eps);
+    for (int64_t r = r0; r < r1;) {
+      int64_t m = std::min(kMaxRows, r1 - r);  // rows read in place go several at a time
+      const char* x = ev.contiguous(r * C, m * C);
+      if (!x) { m = 1; eval_into(ev, p, r * C, C, row); x = row; }
+      kernels().row[fi][d](x, wb[0], wb[1], out + r * C * static_cast<int64_t>(esz), m, C, k.eps);
+      r += m;
     }
   });
 }

@@ -27,8 +27,9 @@ using ReduceFinishFn = void (*)(const void* acc, void* out, int64_t n);  // accu
 using ArgBlockFn = void (*)(const void* x, int64_t n, int64_t base, void* best, int64_t* idx);
 using ArgVecFn = void (*)(const void* x, int64_t n, int64_t r, void* best, int64_t* idx);
 using ScanFn = void (*)(const void* x, void* out, int64_t n);  // one row
-// Row kernels over the last axis: x row in (may alias tmp), w and b may be null.
-using RowFn = void (*)(const void* x, const void* w, const void* b, void* out, int64_t n, double eps);
+// Row kernels over the last axis: `rows` rows of n elements; w and b may be null.
+using RowFn = void (*)(const void* x, const void* w, const void* b, void* out, int64_t rows, int64_t n, double eps);
+constexpr int64_t kMaxRows = 2;  // rows a row kernel takes at once: x and out hold them back to back; 2 keep x in L1
 
 constexpr int kNumReduce = 6;  // RSUM..RARGMIN in op-table order
 inline int reduce_index(Op op) { return static_cast<int>(op) - static_cast<int>(Op::RSUM); }
