@@ -67,11 +67,5 @@ def run():
 
 
 if __name__ == "__main__":
-    from common import LoadMonitor, print_machine_info, table, warn_if_busy
-    warn_if_busy()
-    print_machine_info()
-    print()
-    mon = LoadMonitor()
-    rows = run()
-    table(rows)
-    print(f"\nother processes used {mon.other_cores():.2f} cores during the run")
+    from common import run_standalone
+    run_standalone(run)

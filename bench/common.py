@@ -469,3 +469,14 @@ def print_machine_info(file=None):
     for line in lines:
         print(f"- {line}", file=file or sys.stdout)
     return lines
+
+
+def run_standalone(run):
+    """What each bench script does when run by itself: machine info, its rows, the load meanwhile."""
+    warn_if_busy()
+    print_machine_info()
+    print()
+    mon = LoadMonitor()
+    rows = run()
+    table(rows)
+    print(f"\nother processes used {mon.other_cores():.2f} cores during the run")
