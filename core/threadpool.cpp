@@ -130,9 +130,12 @@ void parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, in
   if (n <= 0) return;
   int64_t parts = std::min<int64_t>(num_threads(), std::max<int64_t>(1, n / std::max<int64_t>(grain, 1)));
   if (parts <= 1) { fn(0, n, 0); return; }
+  // More chunks than threads, claimed as threads come free: a thread that starts late (a VM's vCPU
+  // is not always there at once) does less, instead of the whole kernel waiting for it.
+  int64_t chunks = std::min<int64_t>(n / std::max<int64_t>(grain, 1), parts * 8);
+  std::atomic<int64_t> next{0};
   std::function<void(int)> job = [&](int p) {
-    int64_t b = n * p / parts, e = n * (p + 1) / parts;
-    if (b < e) fn(b, e, p);
+    for (int64_t c; (c = next.fetch_add(1, std::memory_order_relaxed)) < chunks;) fn(n * c / chunks, n * (c + 1) / chunks, p);
   };
   static std::mutex one_job_at_a_time;  // realizes from several Python threads share the pool
   std::lock_guard<std::mutex> g(one_job_at_a_time);

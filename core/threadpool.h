@@ -1,5 +1,5 @@
-// One persistent pool. parallel_for splits [0, n) into at most num_threads() contiguous parts;
-// the calling thread runs part 0, so a one-thread run never touches another thread.
+// One persistent pool. parallel_for splits [0, n) into contiguous chunks that the threads claim in
+// turn (the caller is one of them, so a one-thread run never touches another thread).
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -8,7 +8,7 @@ namespace mnnx {
 
 int num_threads();
 void set_num_threads(int n);
-// fn(begin, end, part): part < num_threads() indexes per-thread scratch.
+// fn(begin, end, part): part < num_threads() names the thread running the chunk.
 void parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t, int)>& fn);
 
 }  // namespace mnnx
