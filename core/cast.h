@@ -11,8 +11,6 @@
 namespace mnnx {
 
 // float16 storage is uint16_t; arithmetic never happens on it.
-struct Half { uint16_t bits; };
-
 static inline float half_to_float(uint16_t h) {
   _Float16 f;
   __builtin_memcpy(&f, &h, 2);

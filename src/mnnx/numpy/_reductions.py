@@ -5,7 +5,7 @@ import builtins
 import numpy as _np
 
 from .. import _C
-from .._tensor import OPS, operand, cast, _DTYPES
+from .._tensor import OPS, operand, cast
 from ._ufuncs import sqrt
 
 __all__ = ["sum", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "mean", "var", "std", "any", "all",

@@ -5,7 +5,7 @@ import builtins
 import numpy as _np
 
 from .. import _C
-from .._tensor import operand, cast, _DTYPES
+from .._tensor import operand, cast
 from ._reductions import _index
 
 __all__ = ["reshape", "ravel", "transpose", "permute_dims", "swapaxes", "moveaxis", "broadcast_to",

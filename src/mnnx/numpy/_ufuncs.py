@@ -4,7 +4,7 @@ import math as _math
 import numpy as _np
 
 from .. import _C
-from .._tensor import OPS, operand, cast, dtype_char, _DTYPES, Var
+from .._tensor import OPS, operand, cast, _DTYPES, Var
 
 __all__ = []
 
