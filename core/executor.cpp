@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/cast.h"
+#include "core/dense.h"
 #include "core/plan.h"
 #include "core/threadpool.h"
 
@@ -350,6 +351,37 @@ void run_row(const Kernel& k, const Plan& plan, const Bindings& b) {
   });
 }
 
+// The fused consumer of a dense kernel, run in place over finished ranges of its output.
+struct EpilogueCtx {
+  const Program* p;
+  const Bindings* b;
+  const Plan* plan;
+  char* out;
+  size_t esz;
+  static void fn(void* ctx, int64_t s, int64_t n) {
+    auto* e = static_cast<EpilogueCtx*>(ctx);
+    Evaluator ev(*e->p, *e->b, *e->plan, scratch(regs_bytes(*e->p)));
+    for (int64_t j = 0; j < n; j += kBlock) {
+      int64_t m = std::min(kBlock, n - j);
+      char* dst = e->out + (s + j) * static_cast<int64_t>(e->esz);
+      const char* r = ev.eval(s + j, m, dst);
+      if (r != dst) std::memmove(dst, r, m * e->esz);
+    }
+  }
+};
+
+void run_dense(const Kernel& k, const Plan& plan, const Bindings& b) {
+  std::vector<DenseIn> in;
+  for (size_t i = 0; i < k.ins.size(); ++i) {
+    const Source& s = k.ins[i];
+    in.push_back(DenseIn{resolve(s.buf, b, plan) + s.offset * static_cast<int64_t>(dtype_size(s.dt)), s.dt, k.in_shapes[i], s.strides});
+  }
+  DenseOut out{resolve(k.out, b, plan), k.out_dt, k.out_shape};
+  EpilogueCtx ctx{&k.prog, &b, &plan, out.data, dtype_size(k.out_dt)};
+  DenseEpilogue ep{&EpilogueCtx::fn, &ctx};
+  dense_fn(k.op)(k.args, in, out, k.has_epilogue ? &ep : nullptr);
+}
+
 }  // namespace
 
 void execute(const Plan& plan, const Bindings& b) {
@@ -359,6 +391,7 @@ void execute(const Plan& plan, const Bindings& b) {
       case Kernel::REDUCE: run_reduce(k, plan, b); break;
       case Kernel::SCAN: run_scan(k, plan, b); break;
       case Kernel::ROW: run_row(k, plan, b); break;
+      case Kernel::DENSE: run_dense(k, plan, b); break;
     }
   }
 }

@@ -301,6 +301,12 @@ NodeP make_rownorm(Op op, const NodeP& x, const NodeP& w, const NodeP& b, double
   return make_cast(finish(n), x->dtype);
 }
 
+NodeP make_dense(Op op, DType dt, const Shape& shape, std::vector<NodeP> inputs, std::vector<int64_t> args) {
+  NodeP n = new_node(op, dt, shape, std::move(inputs));
+  n->args = std::move(args);
+  return finish(n);
+}
+
 // ---- movement: a realized input gives a realized view at once; otherwise a lazy node ----
 
 static NodeP view_of(const NodeP& x, const View& v) {

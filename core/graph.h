@@ -18,7 +18,7 @@ enum class Op : uint8_t {
 };
 constexpr int kNumOps = static_cast<int>(Op::COUNT);
 
-enum class OpKind : uint8_t { SOURCE, UNARY, BINARY, TERNARY, CAST, REDUCE, SCAN, ROWNORM, MOVE, CONCAT, COPY };
+enum class OpKind : uint8_t { SOURCE, UNARY, BINARY, TERNARY, CAST, REDUCE, SCAN, ROWNORM, MOVE, CONCAT, COPY, DENSE };
 enum class DRule : uint8_t { SAME, FLOAT, DIV, CMP, BITS, NUM, INT8B, NONE };
 
 OpKind op_kind(Op op);
@@ -104,6 +104,11 @@ NodeP make_copy(const NodeP& x);
 // x with the region x[start::step] (lengths `shape`) replaced by v, which broadcasts to the region.
 NodeP make_assign(const NodeP& x, const NodeP& v, const std::vector<int64_t>& start, const std::vector<int64_t>& step,
                   const Shape& shape);
+
+// (..., M, K) @ (..., K, N) with numpy's batch broadcasting; 1-D operands are the caller's business.
+NodeP make_matmul(const NodeP& a, const NodeP& b);
+// A dense-kernel node whose inputs, attributes, shape and dtype the op's own constructor checked.
+NodeP make_dense(Op op, DType dt, const Shape& shape, std::vector<NodeP> inputs, std::vector<int64_t> args);
 
 // Realize: compute `outs` and every unrealized node below them that Python holds.
 void realize(const std::vector<NodeP>& outs);

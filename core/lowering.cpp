@@ -65,7 +65,11 @@ struct ProgramBuilder {
 
 class Lowering {
  public:
-  Lowering(const Collected& c, Plan& p) : c_(c), plan_(p) {}
+  Lowering(const Collected& c, Plan& p) : c_(c), plan_(p) {
+    for (Node* n : c.order)
+      if (!n->realized())
+        for (auto& in : n->inputs) ++uses_[in.get()];
+  }
 
   BufRef materialize(Node* n) {
     auto it = done_.find(n);
@@ -76,11 +80,23 @@ class Lowering {
       case OpKind::SCAN: scan_kernel(n, out); break;
       case OpKind::ROWNORM: row_kernel(n, out); break;
       case OpKind::CONCAT: n->op == Op::ASSIGN ? assign_kernels(n, out) : concat_kernels(n, out); break;
+      case OpKind::DENSE: plan_.kernels.push_back(dense_kernel(n, out)); break;
       default: {
+        // a dense producer this expression can finish in place: it writes n's buffer, then the
+        // expression runs over each finished piece (bias + activation while the tile is in cache)
+        Node* d = epilogue_producer(n);
+        if (d) done_[d] = out;
         ProgramBuilder pb;
         pb.shape = n->shape;
         int r = lower_body(pb, n, {});
-        ew_kernel(std::move(pb), r, out, n->dtype, contiguous_strides(n->shape), 0);
+        if (d) {
+          Kernel k = dense_kernel(d, out);
+          k.has_epilogue = true;
+          k.prog = finish(pb, r, {});
+          plan_.kernels.push_back(std::move(k));
+        } else {
+          ew_kernel(std::move(pb), r, out, n->dtype, contiguous_strides(n->shape), 0);
+        }
       }
     }
     done_[n] = out;
@@ -133,8 +149,13 @@ class Lowering {
     return lower_body(pb, n, chain);
   }
 
-  // Apply the chain to a view; a reshape no view can express copies what it has so far.
   int load(ProgramBuilder& pb, BufRef ref, View v, const Chain& chain, DType dt) {
+    auto [r, w] = apply_chain(ref, v, chain, dt);
+    return pb.load(Source{r, dt, w.strides, w.offset});
+  }
+
+  // Apply the chain to a view; a reshape no view can express copies what it has so far.
+  std::pair<BufRef, View> apply_chain(BufRef ref, View v, const Chain& chain, DType dt) {
     for (const Step& s : chain) {
       switch (s.op) {
         case Op::RESHAPE: {
@@ -157,7 +178,56 @@ class Lowering {
         default: break;
       }
     }
-    return pb.load(Source{ref, dt, v.strides, v.offset});
+    return {ref, v};
+  }
+
+  // x as a strided view of a buffer: realized arrays and movement over computed values cost
+  // nothing (a transposed matmul operand is read through its strides); the rest is computed first.
+  std::pair<BufRef, View> operand(Node* x) {
+    Chain ch;
+    Node* n = x;
+    while (!n->realized() && op_kind(n->op) == OpKind::MOVE && c_.kept(n) < 0 && !done_.count(n)) {
+      ch.insert(ch.begin(), Step{n->op, n->args, n->shape});
+      n = n->inputs[0].get();
+    }
+    if (n->realized()) return apply_chain(BufRef{BufRef::SLOT, c_.slot(n)}, View{n->shape, n->strides, 0}, ch, n->dtype);
+    if (n->op == Op::SCALAR) return {materialize(x), View{x->shape, contiguous_strides(x->shape), 0}};
+    return apply_chain(materialize(n), View{n->shape, contiguous_strides(n->shape), 0}, ch, n->dtype);
+  }
+
+  Kernel dense_kernel(Node* n, BufRef out) {
+    Kernel k;
+    k.kind = Kernel::DENSE;
+    k.op = n->op;
+    k.out = out;
+    k.out_dt = n->dtype;
+    k.out_shape = n->shape;
+    k.args = n->args;
+    for (auto& in : n->inputs) {
+      auto [ref, v] = operand(in.get());
+      k.ins.push_back(Source{ref, in->dtype, v.strides, v.offset});
+      k.in_shapes.push_back(v.shape);
+    }
+    return k;
+  }
+
+  // The dense node that elementwise n can take as its producer: reached through same-shaped
+  // elementwise nodes used only on this path (nothing else may read the buffer the epilogue
+  // rewrites in place), itself used once, not kept, of n's shape and dtype.
+  Node* epilogue_producer(Node* n) {
+    if (!is_elementwise(n->op)) return nullptr;
+    std::vector<Node*> stack{n};
+    while (!stack.empty()) {
+      Node* m = stack.back();
+      stack.pop_back();
+      for (auto& in : m->inputs) {
+        Node* x = in.get();
+        if (x->realized() || x->op == Op::SCALAR || x->shape != n->shape || c_.kept(x) >= 0 || done_.count(x) || uses_[x] != 1) continue;
+        if (op_kind(x->op) == OpKind::DENSE && x->dtype == n->dtype) return x;
+        if (is_elementwise(x->op)) stack.push_back(x);
+      }
+    }
+    return nullptr;
   }
 
   BufRef copy_kernel(BufRef ref, const View& v, DType dt) {
@@ -390,6 +460,7 @@ class Lowering {
   const Collected& c_;
   Plan& plan_;
   std::unordered_map<Node*, BufRef> done_;
+  std::unordered_map<Node*, int> uses_;  // consumers of each node inside this graph
 };
 
 // ---- 3. memory plan: best-fit offsets for intermediates by liveness ----
@@ -407,6 +478,7 @@ void plan_memory(Plan& p) {
     for (auto& s : K.prog.srcs) touch(s.buf, k);
     for (auto& e : K.extra)
       for (auto& s : e.srcs) touch(s.buf, k);
+    for (auto& s : K.ins) touch(s.buf, k);
   }
   std::vector<size_t> order(n);
   std::iota(order.begin(), order.end(), 0);

@@ -44,7 +44,7 @@ struct Program {
 };
 
 struct Kernel {
-  enum Kind : uint8_t { EW, REDUCE, SCAN, ROW } kind;
+  enum Kind : uint8_t { EW, REDUCE, SCAN, ROW, DENSE } kind;
   Op op;
   Program prog;
   std::vector<Program> extra;  // ROW: weight and bias
@@ -55,6 +55,13 @@ struct Kernel {
   int64_t outer = 0, inner = 0;  // REDUCE: outputs x reduced; SCAN, ROW: rows x cols
   bool reduce_outer = false;     // REDUCE: reduced dims lead, kept dims are contiguous inside
   double eps = 0;
+  // DENSE: operands as strided views (shapes alongside), the op's attributes, and the fused
+  // elementwise consumer (prog, when has_epilogue) applied in place to the output
+  std::vector<Source> ins;
+  std::vector<Shape> in_shapes;
+  std::vector<int64_t> args;
+  Shape out_shape;
+  bool has_epilogue = false;
 };
 
 struct Plan {

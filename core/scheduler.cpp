@@ -191,7 +191,7 @@ std::string explain(const std::vector<NodeP>& outs) {
   s << "plan: " << plan->kernels.size() << " kernel(s), " << c.order.size() << " graph node(s), "
     << c.slots.size() << " input buffer(s), " << c.kepts.size() << " output(s), arena " << plan->arena_bytes
     << " bytes, " << (cached ? "cached" : "not cached yet") << ", isa " << isa_name() << "\n";
-  static const char* kinds[] = {"fused elementwise", "reduce", "scan", "row"};
+  static const char* kinds[] = {"fused elementwise", "reduce", "scan", "row", "dense"};
   auto ref = [&](const BufRef& r) {
     std::string k = r.kind == BufRef::SLOT ? "input" : r.kind == BufRef::KEPT ? "output" : "arena";
     std::string extra = r.kind == BufRef::ARENA ? "@" + std::to_string(plan->arena_offset[r.index]) : "";
@@ -203,6 +203,13 @@ std::string explain(const std::vector<NodeP>& outs) {
     for (auto& in : k.prog.code) ops += in.kind != Instr::LOAD && in.kind != Instr::SCALAR;
     s << "  [" << i << "] " << kinds[k.kind];
     if (k.kind != Kernel::EW) s << " " << op_name(k.op);
+    if (k.kind == Kernel::DENSE) {
+      s << " -> " << shape_str(k.out_shape) << " " << dtype_name(k.out_dt) << ", reads";
+      for (auto& src : k.ins) s << " " << ref(src.buf);
+      if (k.has_epilogue) s << ", fused epilogue of " << ops << " op(s)";
+      s << " -> " << ref(k.out) << "\n";
+      continue;
+    }
     s << " over " << shape_str(k.prog.shape) << " " << dtype_name(k.out_dt) << ": " << ops << " fused op(s), "
       << k.prog.nregs << " register(s), reads";
     for (auto& src : k.prog.srcs) s << " " << ref(src.buf);

@@ -31,6 +31,13 @@ using ScanFn = void (*)(const void* x, void* out, int64_t n);  // one row
 using RowFn = void (*)(const void* x, const void* w, const void* b, void* out, int64_t rows, int64_t n, double eps);
 constexpr int64_t kMaxRows = 2;  // rows a row kernel takes at once: x and out hold them back to back; 2 keep x in L1
 
+// GEMM micro-kernel: C[mr x nr] (+)= sum over kc of packed A (mr per step) times packed B (nr per step).
+using GemmMicroFn = void (*)(int64_t kc, const void* A, const void* B, void* C, int64_t ldc, bool accumulate);
+struct GemmMicro {
+  int mr, nr;
+  GemmMicroFn fn;
+};
+
 constexpr int kNumReduce = 6;  // RSUM..RARGMIN in op-table order
 inline int reduce_index(Op op) { return static_cast<int>(op) - static_cast<int>(Op::RSUM); }
 
@@ -52,14 +59,15 @@ struct KernelTable {
   ArgVecFn argvec[2][kNumDTypes];
   ScanFn scan[2][kNumDTypes];
   RowFn row[3][kNumDTypes];  // SOFTMAX, LOGSOFTMAX, LAYERNORM
+  GemmMicro gemm[2];         // float32, float64
 };
 
 const KernelTable& kernels();  // the table chosen for this CPU
 const char* isa_name();
 void force_isa(const char* name);  // "generic", "avx2", "avx512": for tests comparing variants
 
-namespace generic { void fill_table(KernelTable* t); }
-namespace avx2 { void fill_table(KernelTable* t); }
-namespace avx512 { void fill_table(KernelTable* t); }
+namespace generic { void fill_table(KernelTable* t); void fill_gemm(KernelTable* t); }
+namespace avx2 { void fill_table(KernelTable* t); void fill_gemm(KernelTable* t); }
+namespace avx512 { void fill_table(KernelTable* t); void fill_gemm(KernelTable* t); }
 
 }  // namespace mnnx

@@ -283,6 +283,7 @@ void fill_table(KernelTable* t) {
 #define REG_MOVE(N)
 #define REG_CONCAT(N)
 #define REG_COPY(N)
+#define REG_DENSE(N)
 #include "core/ops.def"
 #undef OP
   reg_casts(t, AllTypes{});

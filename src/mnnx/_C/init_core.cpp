@@ -225,6 +225,7 @@ void init_core(nb::module_& m) {
     return Var(make_slice(x.node, start, step, shape));
   });
   m.def("concat", [](std::vector<const Var*> xs, int64_t axis) { return Var(make_concat(nodes(xs), axis)); });
+  m.def("matmul", [](const Var& a, const Var& b) { return Var(make_matmul(a.node, b.node)); });
   m.def("copy", [](const Var& x) { return Var(make_copy(x.node)); });
   m.def("assign", [](const Var& x, const Var& v, std::vector<int64_t> start, std::vector<int64_t> step, std::vector<int64_t> shape) {
     return Var(make_assign(x.node, v.node, start, step, shape));

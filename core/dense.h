@@ -1,0 +1,71 @@
+// Dense kernels (matmul, conv, pooling): ops that are not elementwise programs. The executor hands
+// each its operands as strided views and a contiguous output; an elementwise consumer the scheduler
+// fused in is applied by the kernel to finished pieces of the output while they are in cache.
+#pragma once
+#include <vector>
+
+#include "core/graph.h"
+
+namespace mnnx {
+
+struct DenseIn {
+  const char* data;  // element [0, ..., 0]
+  DType dt;
+  Shape shape, strides;  // strides in elements; any sign or zero
+};
+
+struct DenseOut {
+  char* data;  // contiguous, row-major
+  DType dt;
+  Shape shape;
+};
+
+// Applies the fused epilogue to output elements [start, start + n) (linear, row-major), in place.
+// Thread-safe on disjoint ranges.
+struct DenseEpilogue {
+  void (*fn)(void* ctx, int64_t start, int64_t n);
+  void* ctx;
+  void operator()(int64_t start, int64_t n) const { fn(ctx, start, n); }
+};
+
+using DenseFn = void (*)(const std::vector<int64_t>& args, const std::vector<DenseIn>& in, const DenseOut& out,
+                         const DenseEpilogue* ep);
+
+#define OP(N, P, K, R) DENSE_DECL_##K(N)
+#define DENSE_DECL_DENSE(N) void run_##N(const std::vector<int64_t>&, const std::vector<DenseIn>&, const DenseOut&, const DenseEpilogue*);
+#define DENSE_DECL_SOURCE(N)
+#define DENSE_DECL_UNARY(N)
+#define DENSE_DECL_BINARY(N)
+#define DENSE_DECL_TERNARY(N)
+#define DENSE_DECL_CAST(N)
+#define DENSE_DECL_REDUCE(N)
+#define DENSE_DECL_SCAN(N)
+#define DENSE_DECL_ROWNORM(N)
+#define DENSE_DECL_MOVE(N)
+#define DENSE_DECL_CONCAT(N)
+#define DENSE_DECL_COPY(N)
+#include "core/ops.def"
+#undef OP
+
+inline DenseFn dense_fn(Op op) {
+  switch (op) {
+#define OP(N, P, K, R) DENSE_CASE_##K(N)
+#define DENSE_CASE_DENSE(N) case Op::N: return &run_##N;
+#define DENSE_CASE_SOURCE(N)
+#define DENSE_CASE_UNARY(N)
+#define DENSE_CASE_BINARY(N)
+#define DENSE_CASE_TERNARY(N)
+#define DENSE_CASE_CAST(N)
+#define DENSE_CASE_REDUCE(N)
+#define DENSE_CASE_SCAN(N)
+#define DENSE_CASE_ROWNORM(N)
+#define DENSE_CASE_MOVE(N)
+#define DENSE_CASE_CONCAT(N)
+#define DENSE_CASE_COPY(N)
+#include "core/ops.def"
+#undef OP
+    default: return nullptr;
+  }
+}
+
+}  // namespace mnnx

@@ -1,0 +1,156 @@
+// The GEMM driver (Goto/BLIS loop nest): for each nc-wide block of columns and kc-deep slice of K,
+// pack B once (shared), then the threads take (row block, column range) tasks, pack their A block
+// and run micro-kernels with B's micro-panel in L1 and A's block in L2.
+#include "core/gemm.h"
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+
+#include "core/allocator.h"
+#include "core/threadpool.h"
+#include "core/vm.h"
+
+namespace mnnx {
+
+namespace {
+
+constexpr int64_t kKC = 256;   // depth of a packed slice: a B micro-panel kc x nr stays in L1
+constexpr int64_t kMC = 144;   // rows of a packed A block (kMC x kKC in L2)
+constexpr int64_t kNC = 3072;  // columns of a packed B block (in L3)
+
+struct PoolBuf {
+  void* p = nullptr;
+  size_t n = 0;
+  explicit PoolBuf(size_t bytes) : p(pool_alloc(bytes)), n(bytes) {}
+  ~PoolBuf() { pool_free(p, n); }
+};
+
+template <class T>
+void pack_a(const T* A, int64_t rsa, int64_t csa, int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, T* dst) {
+  for (int64_t ip = 0; ip < mc; ip += mr) {
+    int64_t m = std::min<int64_t>(mr, mc - ip);
+    for (int64_t i = 0; i < m; ++i) {
+      const T* src = A + (i0 + ip + i) * rsa + k0 * csa;
+      T* d = dst + i;
+      if (csa == 1) for (int64_t k = 0; k < kc; ++k) d[k * mr] = src[k];
+      else for (int64_t k = 0; k < kc; ++k) d[k * mr] = src[k * csa];
+    }
+    for (int64_t i = m; i < mr; ++i)
+      for (int64_t k = 0; k < kc; ++k) dst[k * mr + i] = T(0);
+    dst += kc * mr;
+  }
+}
+
+template <class T>
+void pack_b_t(const T* B, int64_t rsb, int64_t csb, int64_t N, int64_t k0, int64_t kc, int64_t j0, int64_t nc, int nr, T* dst) {
+  for (int64_t jp = 0; jp < nc; jp += nr) {
+    int64_t n = std::min<int64_t>(nr, N - (j0 + jp));
+    n = std::max<int64_t>(0, std::min<int64_t>(n, nc - jp));
+    const T* src = B + k0 * rsb + (j0 + jp) * csb;
+    for (int64_t k = 0; k < kc; ++k) {
+      T* d = dst + k * nr;
+      const T* s = src + k * rsb;
+      if (csb == 1) std::memcpy(d, s, n * sizeof(T));
+      else for (int64_t j = 0; j < n; ++j) d[j] = s[j * csb];
+      for (int64_t j = n; j < nr; ++j) d[j] = T(0);
+    }
+    dst += kc * nr;
+  }
+}
+
+template <class T>
+void run(const GemmArgs& g, bool threaded) {
+  const GemmMicro& mk = kernels().gemm[std::is_same_v<T, float> ? 0 : 1];
+  const int mr = mk.mr, nr = mk.nr;
+  const int64_t M = g.M, N = g.N, K = g.K;
+  const T* A = static_cast<const T*>(g.A);
+  T* C = static_cast<T*>(g.C);
+  if (M == 0 || N == 0) return;
+  if (K == 0) {  // an empty sum: zeros (or C unchanged)
+    if (!g.accumulate)
+      for (int64_t i = 0; i < M; ++i) std::fill(C + i * g.ldc, C + i * g.ldc + N, T(0));
+    if (g.ep) g.ep->fn(g.ep->ctx, 0, M, 0, N);
+    return;
+  }
+  int nt = threaded ? num_threads() : 1;
+  // row blocks: at least one per thread when there are rows enough, each a multiple of mr
+  int64_t mblocks = std::max<int64_t>((M + kMC - 1) / kMC, std::min<int64_t>(nt, (M + mr - 1) / mr));
+  int64_t mc = ((M + mblocks - 1) / mblocks + mr - 1) / mr * mr;
+  mblocks = (M + mc - 1) / mc;
+  int64_t nc_max = std::min<int64_t>(kNC, (N + nr - 1) / nr * nr);
+  int64_t kc_max = std::min<int64_t>(kKC, K);
+  PoolBuf bbuf(static_cast<size_t>(kc_max) * nc_max * sizeof(T));
+  T* Bp = static_cast<T*>(bbuf.p);
+  size_t abytes = static_cast<size_t>(mc) * kc_max * sizeof(T) + 64;
+  for (int64_t j0 = 0; j0 < N; j0 += nc_max) {
+    int64_t nc = std::min(nc_max, N - j0);
+    int64_t npanels = (nc + nr - 1) / nr;
+    // column ranges per row block: enough tasks to keep every thread busy
+    int64_t nsplit = std::min<int64_t>(npanels, std::max<int64_t>(1, (nt + mblocks - 1) / mblocks));
+    int64_t panels_per = (npanels + nsplit - 1) / nsplit;
+    for (int64_t k0 = 0; k0 < K; k0 += kc_max) {
+      int64_t kc = std::min(kc_max, K - k0);
+      bool acc = g.accumulate || k0 > 0, last = k0 + kc == K;
+      auto pack = [&](int64_t p0, int64_t p1, int) {
+        for (int64_t p = p0; p < p1; ++p) {
+          int64_t jj = p * nr, w = std::min<int64_t>(nr, nc - jj);
+          if (g.pack_b) g.pack_b(g.pack_ctx, k0, kc, j0 + jj, w, nr, Bp + p * kc * nr);
+          else pack_b_t<T>(static_cast<const T*>(g.B), g.rsb, g.csb, N, k0, kc, j0 + jj, w, nr, Bp + p * kc * nr);
+        }
+      };
+      if (nt > 1 && kc * nc > 16384) parallel_for(npanels, 1, pack);
+      else pack(0, npanels, 0);
+      auto task = [&](int64_t t0, int64_t t1, int) {
+        thread_local std::unique_ptr<char[]> abuf;
+        thread_local size_t abuf_n = 0;
+        if (abuf_n < abytes) { abuf.reset(new char[abytes]); abuf_n = abytes; }
+        T* Ap = reinterpret_cast<T*>((reinterpret_cast<uintptr_t>(abuf.get()) + 63) & ~uintptr_t(63));
+        alignas(64) T edge[16 * 64];
+        int64_t packed_block = -1;
+        for (int64_t t = t0; t < t1; ++t) {
+          int64_t ib = t / nsplit, js = t % nsplit;
+          int64_t i0 = ib * mc, m = std::min(mc, M - i0);
+          int64_t pbeg = js * panels_per, pend = std::min(npanels, pbeg + panels_per);
+          if (pbeg >= pend) continue;
+          if (packed_block != ib) { pack_a<T>(A, g.rsa, g.csa, i0, m, k0, kc, mr, Ap); packed_block = ib; }
+          for (int64_t p = pbeg; p < pend; ++p) {
+            int64_t jj = p * nr, w = std::min<int64_t>(nr, nc - jj);
+            const T* bp = Bp + p * kc * nr;
+            for (int64_t ip = 0; ip < m; ip += mr) {
+              int64_t h = std::min<int64_t>(mr, m - ip);
+              T* c = C + (i0 + ip) * g.ldc + j0 + jj;
+              const T* ap = Ap + ip * kc;
+              if (h == mr && w == nr) {
+                mk.fn(kc, ap, bp, c, g.ldc, acc);
+              } else {  // partial tile: compute in a scratch tile, then copy the valid part
+                mk.fn(kc, ap, bp, edge, nr, false);
+                for (int64_t i = 0; i < h; ++i)
+                  for (int64_t j = 0; j < w; ++j) c[i * g.ldc + j] = acc ? c[i * g.ldc + j] + edge[i * nr + j] : edge[i * nr + j];
+              }
+            }
+          }
+          if (last && g.ep) g.ep->fn(g.ep->ctx, i0, m, j0 + pbeg * nr, std::min(nc, pend * nr) - pbeg * nr);
+        }
+      };
+      int64_t ntasks = mblocks * nsplit;
+      if (nt > 1 && ntasks > 1) parallel_for(ntasks, 1, task);
+      else task(0, ntasks, 0);
+    }
+  }
+}
+
+}  // namespace
+
+void pack_b_strided(DType dt, const void* B, int64_t rsb, int64_t csb, int64_t N, int64_t k0, int64_t kc, int64_t j0,
+                    int64_t nc, int nr, void* dst) {
+  if (dt == DType::FLOAT32) pack_b_t<float>(static_cast<const float*>(B), rsb, csb, N, k0, kc, j0, nc, nr, static_cast<float*>(dst));
+  else pack_b_t<double>(static_cast<const double*>(B), rsb, csb, N, k0, kc, j0, nc, nr, static_cast<double*>(dst));
+}
+
+void gemm(const GemmArgs& g, bool threaded) {
+  if (g.dt == DType::FLOAT32) run<float>(g, threaded);
+  else run<double>(g, threaded);
+}
+
+}  // namespace mnnx

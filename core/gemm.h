@@ -1,0 +1,43 @@
+// GEMM: C = A * B (+ C) for float32 and float64 on strided operands, packed panels around the
+// per-ISA register-blocked micro-kernels, split over the thread pool.
+#pragma once
+#include <cstdint>
+
+#include "core/dtype.h"
+
+namespace mnnx {
+
+// Called on finished pieces of C: apply a fused epilogue to `rows` rows of `cols` elements starting
+// at C[row0, col0]. Runs on pool threads, several at once on disjoint pieces.
+struct GemmEpilogue {
+  void (*fn)(void* ctx, int64_t row0, int64_t rows, int64_t col0, int64_t cols);
+  void* ctx;
+};
+
+// Fills dst with the packed B panel for rows [k0, k0+kc) and columns [j0, j0+nc): nr-wide column
+// panels, each kc steps of nr values, zero past column N. Lets conv pack straight from its input.
+using PackBFn = void (*)(void* ctx, int64_t k0, int64_t kc, int64_t j0, int64_t nc, int nr, void* dst);
+
+struct GemmArgs {
+  DType dt;  // FLOAT32 or FLOAT64
+  int64_t M, N, K;
+  const void* A;
+  int64_t rsa, csa;  // element (i, k) of A at A[i*rsa + k*csa]
+  const void* B;
+  int64_t rsb, csb;  // element (k, j) of B at B[k*rsb + j*csb]; unused with pack_b
+  void* C;
+  int64_t ldc;  // C is row-major with row stride ldc
+  bool accumulate = false;  // C += A*B instead of C = A*B
+  PackBFn pack_b = nullptr;
+  void* pack_ctx = nullptr;
+  const GemmEpilogue* ep = nullptr;
+};
+
+// threaded: split over the pool (false when the caller already runs one GEMM per thread)
+void gemm(const GemmArgs& g, bool threaded = true);
+
+// Pack rows [k0, k0+kc), columns [j0, j0+nc) of a strided B (the default PackBFn's work).
+void pack_b_strided(DType dt, const void* B, int64_t rsb, int64_t csb, int64_t N, int64_t k0, int64_t kc,
+                    int64_t j0, int64_t nc, int nr, void* dst);
+
+}  // namespace mnnx

@@ -1,0 +1,69 @@
+// GEMM micro-kernels: C[MR x NR] (+)= A-panel * B-panel over kc steps, accumulators held in registers.
+// Compiled once per ISA (MNNX_ISA): the vector width and the tile follow the register file
+// (AVX-512: 32 registers -> 12 x 2 vectors of accumulators; AVX2: 16 -> 6 x 2; generic SSE2: 4 x 2).
+// This file is built with -ffp-contract=fast: a*b+c becomes one FMA, as in every BLAS.
+#include <cstring>
+
+#include "core/vm.h"
+
+namespace mnnx {
+namespace MNNX_ISA {
+namespace {
+
+#if defined(__AVX512F__)
+constexpr int kVecBytes = 64, kMR = 12;
+#elif defined(__AVX2__)
+constexpr int kVecBytes = 32, kMR = 6;
+#else
+constexpr int kVecBytes = 16, kMR = 4;
+#endif
+constexpr int kNV = 2;  // vectors per tile row
+
+template <class T>
+struct V {
+  typedef T type __attribute__((vector_size(kVecBytes)));
+  static constexpr int W = kVecBytes / sizeof(T);
+};
+
+// A: kc x MR (packed, MR values per step), B: kc x NR (packed, NR values per step), both aligned.
+template <class T>
+void micro(int64_t kc, const void* Av, const void* Bv, void* Cv, int64_t ldc, bool accumulate) {
+  using Vt = typename V<T>::type;
+  constexpr int W = V<T>::W;
+  const T* A = static_cast<const T*>(Av);
+  const Vt* B = static_cast<const Vt*>(Bv);
+  T* C = static_cast<T*>(Cv);
+  Vt c[kMR][kNV];
+  for (int i = 0; i < kMR; ++i)
+    for (int j = 0; j < kNV; ++j) c[i][j] = Vt{} ;
+  for (int64_t k = 0; k < kc; ++k) {
+    Vt b[kNV];
+    for (int j = 0; j < kNV; ++j) b[j] = B[j];
+    for (int i = 0; i < kMR; ++i) {
+      T a = A[i];
+      for (int j = 0; j < kNV; ++j) c[i][j] += a * b[j];
+    }
+    A += kMR;
+    B += kNV;
+  }
+  for (int i = 0; i < kMR; ++i)
+    for (int j = 0; j < kNV; ++j) {
+      T* p = C + i * ldc + j * W;
+      if (accumulate) {
+        Vt old;
+        std::memcpy(&old, p, sizeof(Vt));
+        c[i][j] += old;
+      }
+      std::memcpy(p, &c[i][j], sizeof(Vt));
+    }
+}
+
+}  // namespace
+
+void fill_gemm(KernelTable* t) {
+  t->gemm[0] = GemmMicro{kMR, kNV * V<float>::W, &micro<float>};
+  t->gemm[1] = GemmMicro{kMR, kNV * V<double>::W, &micro<double>};
+}
+
+}  // namespace MNNX_ISA
+}  // namespace mnnx
