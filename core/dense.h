@@ -28,6 +28,18 @@ struct DenseEpilogue {
   void operator()(int64_t start, int64_t n) const { fn(ctx, start, n); }
 };
 
+// Adapts GEMM pieces (rows x cols of a row-major block with row length ld, starting at linear
+// output index base) to the epilogue's linear ranges. Pass &fn and this as a GemmEpilogue.
+struct DenseRows {
+  const DenseEpilogue* ep;
+  int64_t base, ld;
+  static void fn(void* ctx, int64_t r0, int64_t rows, int64_t c0, int64_t cols) {
+    auto* e = static_cast<DenseRows*>(ctx);
+    if (c0 == 0 && cols == e->ld) { (*e->ep)(e->base + r0 * e->ld, rows * cols); return; }
+    for (int64_t r = r0; r < r0 + rows; ++r) (*e->ep)(e->base + r * e->ld + c0, cols);
+  }
+};
+
 using DenseFn = void (*)(const std::vector<int64_t>& args, const std::vector<DenseIn>& in, const DenseOut& out,
                          const DenseEpilogue* ep);
 

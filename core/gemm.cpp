@@ -15,7 +15,10 @@ namespace mnnx {
 
 namespace {
 
-constexpr int64_t kKC = 256;   // depth of a packed slice: a B micro-panel kc x nr stays in L1
+#ifndef MNNX_KC
+#define MNNX_KC 256
+#endif
+constexpr int64_t kKC = MNNX_KC;   // depth of a packed slice: a B micro-panel kc x nr stays in L1
 constexpr int64_t kMC = 144;   // rows of a packed A block (kMC x kKC in L2)
 constexpr int64_t kNC = 3072;  // columns of a packed B block (in L3)
 
@@ -51,7 +54,7 @@ void pack_b_t(const T* B, int64_t rsb, int64_t csb, int64_t N, int64_t k0, int64
     for (int64_t k = 0; k < kc; ++k) {
       T* d = dst + k * nr;
       const T* s = src + k * rsb;
-      if (csb == 1) std::memcpy(d, s, n * sizeof(T));
+      if (csb == 1) for (int64_t j = 0; j < n; ++j) d[j] = s[j];  // short rows: a loop beats a memcpy call
       else for (int64_t j = 0; j < n; ++j) d[j] = s[j * csb];
       for (int64_t j = n; j < nr; ++j) d[j] = T(0);
     }
@@ -61,7 +64,9 @@ void pack_b_t(const T* B, int64_t rsb, int64_t csb, int64_t N, int64_t k0, int64
 
 template <class T>
 void run(const GemmArgs& g, bool threaded) {
-  const GemmMicro& mk = kernels().gemm[std::is_same_v<T, float> ? 0 : 1];
+  const GemmMicro* mks = kernels().gemm[std::is_same_v<T, float> ? 0 : 1];
+  auto waste = [&](int mr) { return (g.M + mr - 1) / mr * mr - g.M; };
+  const GemmMicro& mk = waste(mks[1].mr) * mks[0].mr < waste(mks[0].mr) * mks[1].mr ? mks[1] : mks[0];
   const int mr = mk.mr, nr = mk.nr;
   const int64_t M = g.M, N = g.N, K = g.K;
   const T* A = static_cast<const T*>(g.A);
@@ -79,7 +84,7 @@ void run(const GemmArgs& g, bool threaded) {
   int64_t mc = ((M + mblocks - 1) / mblocks + mr - 1) / mr * mr;
   mblocks = (M + mc - 1) / mc;
   int64_t nc_max = std::min<int64_t>(kNC, (N + nr - 1) / nr * nr);
-  int64_t kc_max = std::min<int64_t>(kKC, K);
+  int64_t kc_max = (K + (K + kKC - 1) / kKC - 1) / ((K + kKC - 1) / kKC);  // equal slices: no thin last one
   PoolBuf bbuf(static_cast<size_t>(kc_max) * nc_max * sizeof(T));
   T* Bp = static_cast<T*>(bbuf.p);
   size_t abytes = static_cast<size_t>(mc) * kc_max * sizeof(T) + 64;

@@ -10,12 +10,14 @@ namespace mnnx {
 namespace MNNX_ISA {
 namespace {
 
+// Two tile heights per ISA: the driver takes whichever wastes fewer rows on the last row panel
+// (M = 64 fits 8-row tiles exactly but leaves a third of the last 12-row tile empty).
 #if defined(__AVX512F__)
-constexpr int kVecBytes = 64, kMR = 12;
+constexpr int kVecBytes = 64, kMR = 12, kMR2 = 8;
 #elif defined(__AVX2__)
-constexpr int kVecBytes = 32, kMR = 6;
+constexpr int kVecBytes = 32, kMR = 6, kMR2 = 4;
 #else
-constexpr int kVecBytes = 16, kMR = 4;
+constexpr int kVecBytes = 16, kMR = 4, kMR2 = 2;
 #endif
 constexpr int kNV = 2;  // vectors per tile row
 
@@ -26,7 +28,7 @@ struct V {
 };
 
 // A: kc x MR (packed, MR values per step), B: kc x NR (packed, NR values per step), both aligned.
-template <class T>
+template <class T, int kMR>
 void micro(int64_t kc, const void* Av, const void* Bv, void* Cv, int64_t ldc, bool accumulate) {
   using Vt = typename V<T>::type;
   constexpr int W = V<T>::W;
@@ -61,8 +63,10 @@ void micro(int64_t kc, const void* Av, const void* Bv, void* Cv, int64_t ldc, bo
 }  // namespace
 
 void fill_gemm(KernelTable* t) {
-  t->gemm[0] = GemmMicro{kMR, kNV * V<float>::W, &micro<float>};
-  t->gemm[1] = GemmMicro{kMR, kNV * V<double>::W, &micro<double>};
+  t->gemm[0][0] = GemmMicro{kMR, kNV * V<float>::W, &micro<float, kMR>};
+  t->gemm[0][1] = GemmMicro{kMR2, kNV * V<float>::W, &micro<float, kMR2>};
+  t->gemm[1][0] = GemmMicro{kMR, kNV * V<double>::W, &micro<double, kMR>};
+  t->gemm[1][1] = GemmMicro{kMR2, kNV * V<double>::W, &micro<double, kMR2>};
 }
 
 }  // namespace MNNX_ISA

@@ -17,6 +17,9 @@ struct Tables {
     generic::fill_gemm(&generic);
     avx2::fill_gemm(&avx2);
     avx512::fill_gemm(&avx512);
+    generic::fill_conv(&generic);
+    avx2::fill_conv(&avx2);
+    avx512::fill_conv(&avx512);
     __builtin_cpu_init();
     bool has512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
                   __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");

@@ -79,15 +79,6 @@ void naive_f16(const DenseIn& a, const DenseIn& b, char* out, int64_t M, int64_t
   }
 }
 
-struct RowsEpilogue {  // GEMM pieces (rows x cols of one batch item) -> linear ranges of the output
-  const DenseEpilogue* ep;
-  int64_t base, N;
-  static void fn(void* ctx, int64_t r0, int64_t rows, int64_t c0, int64_t cols) {
-    auto* e = static_cast<RowsEpilogue*>(ctx);
-    if (c0 == 0 && cols == e->N) { (*e->ep)(e->base + r0 * e->N, rows * cols); return; }
-    for (int64_t r = r0; r < r0 + rows; ++r) (*e->ep)(e->base + r * e->N + c0, cols);
-  }
-};
 
 }  // namespace
 
@@ -112,8 +103,8 @@ void run_MATMUL(const std::vector<int64_t>&, const std::vector<DenseIn>& in, con
     const char* pb = b.data + offset(b, t) * static_cast<int64_t>(esz);
     char* pc = out.data + t * M * N * static_cast<int64_t>(esz);
     if (fast) {
-      RowsEpilogue re{ep, t * M * N, N};
-      GemmEpilogue ge{&RowsEpilogue::fn, &re};
+      DenseRows re{ep, t * M * N, N};
+      GemmEpilogue ge{&DenseRows::fn, &re};
       GemmArgs g{out.dt, M, N, K, pa, as0, as1, pb, bs0, bs1, pc, N};
       g.ep = ep ? &ge : nullptr;
       gemm(g, threaded);

@@ -38,6 +38,15 @@ struct GemmMicro {
   GemmMicroFn fn;
 };
 
+// Depthwise convolution: one output plane (OH x OW) from a zero-padded input plane with rows of PW;
+// geo = stride h, w, dilation h, w.
+using DepthwiseFn = void (*)(const void* pad, int64_t PW, const void* w, int64_t kh, int64_t kw, const int64_t* geo,
+                             int64_t OH, int64_t OW, void* y);
+
+// Winograd F(2x2, 3x3) transforms of one row of tiles (nn/conv_kernels.cpp).
+using WinoInFn = void (*)(const void* const* rows, int64_t ntx, void* V, int64_t vs);
+using WinoOutFn = void (*)(const void* M, int64_t ms, int64_t ntx, void* y0, void* y1);
+
 constexpr int kNumReduce = 6;  // RSUM..RARGMIN in op-table order
 inline int reduce_index(Op op) { return static_cast<int>(op) - static_cast<int>(Op::RSUM); }
 
@@ -59,15 +68,18 @@ struct KernelTable {
   ArgVecFn argvec[2][kNumDTypes];
   ScanFn scan[2][kNumDTypes];
   RowFn row[3][kNumDTypes];  // SOFTMAX, LOGSOFTMAX, LAYERNORM
-  GemmMicro gemm[2];         // float32, float64
+  GemmMicro gemm[2][2];      // [float32, float64][tall tile, short tile]
+  DepthwiseFn depthwise[2];  // float32, float64
+  WinoInFn wino_in[2];
+  WinoOutFn wino_out[2];
 };
 
 const KernelTable& kernels();  // the table chosen for this CPU
 const char* isa_name();
 void force_isa(const char* name);  // "generic", "avx2", "avx512": for tests comparing variants
 
-namespace generic { void fill_table(KernelTable* t); void fill_gemm(KernelTable* t); }
-namespace avx2 { void fill_table(KernelTable* t); void fill_gemm(KernelTable* t); }
-namespace avx512 { void fill_table(KernelTable* t); void fill_gemm(KernelTable* t); }
+namespace generic { void fill_table(KernelTable* t); void fill_gemm(KernelTable* t); void fill_conv(KernelTable* t); }
+namespace avx2 { void fill_table(KernelTable* t); void fill_gemm(KernelTable* t); void fill_conv(KernelTable* t); }
+namespace avx512 { void fill_table(KernelTable* t); void fill_gemm(KernelTable* t); void fill_conv(KernelTable* t); }
 
 }  // namespace mnnx

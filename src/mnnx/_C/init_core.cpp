@@ -12,6 +12,7 @@
 #include "core/allocator.h"
 #include "core/plan.h"
 #include "core/threadpool.h"
+#include "nn/conv.h"
 #include "src/mnnx/_C/var.h"
 
 namespace nb = nanobind;
@@ -226,6 +227,10 @@ void init_core(nb::module_& m) {
   });
   m.def("concat", [](std::vector<const Var*> xs, int64_t axis) { return Var(make_concat(nodes(xs), axis)); });
   m.def("matmul", [](const Var& a, const Var& b) { return Var(make_matmul(a.node, b.node)); });
+  m.def("conv2d", [](const Var& x, const Var& w, std::vector<int64_t> args) { return Var(make_conv2d(x.node, w.node, args)); });
+  m.def("conv_transpose2d", [](const Var& x, const Var& w, std::vector<int64_t> args) {
+    return Var(make_conv_transpose2d(x.node, w.node, args));
+  });
   m.def("copy", [](const Var& x) { return Var(make_copy(x.node)); });
   m.def("assign", [](const Var& x, const Var& v, std::vector<int64_t> start, std::vector<int64_t> step, std::vector<int64_t> shape) {
     return Var(make_assign(x.node, v.node, start, step, shape));
