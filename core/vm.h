@@ -38,10 +38,12 @@ struct GemmMicro {
   GemmMicroFn fn;
 };
 
-// Depthwise convolution: one output plane (OH x OW) from a zero-padded input plane with rows of PW;
-// geo = stride h, w, dilation h, w.
+// Depthwise convolution: one output plane (OH x OW) from a zero-padded input plane with rows of PW
+// (readable kDepthwiseSlack elements past its end); geo = stride h, w, dilation h, w; scratch holds
+// OH * PW elements.
 using DepthwiseFn = void (*)(const void* pad, int64_t PW, const void* w, int64_t kh, int64_t kw, const int64_t* geo,
-                             int64_t OH, int64_t OW, void* y);
+                             int64_t OH, int64_t OW, void* y, void* scratch);
+constexpr int64_t kDepthwiseSlack = 64;
 
 // Winograd F(2x2, 3x3) transforms of one row of tiles (nn/conv_kernels.cpp).
 using WinoInFn = void (*)(const void* const* rows, int64_t ntx, void* V, int64_t vs);

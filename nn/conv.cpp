@@ -203,7 +203,8 @@ void conv_depthwise(const ConvArgs& c, const DenseIn& x, const DenseIn& w, const
   T* Y = reinterpret_cast<T*>(out.data);
   const int64_t geo[4] = {c.sh, c.sw, c.dh, c.dw};
   parallel_for(N * O, std::max<int64_t>(1, 4096 / std::max<int64_t>(1, OH * OW)), [&](int64_t p0, int64_t p1, int) {
-    std::vector<T> pad(static_cast<size_t>(PH) * PW);
+    std::vector<T> pad(static_cast<size_t>(PH) * PW + kDepthwiseSlack * 2 + (KW - 1) * c.dw);
+    std::vector<T> scratch(static_cast<size_t>(OH) * PW);
     std::vector<T> wk(static_cast<size_t>(KH) * KW);
     int64_t padded_plane = -1;
     for (int64_t p = p0; p < p1; ++p) {
@@ -226,7 +227,7 @@ void conv_depthwise(const ConvArgs& c, const DenseIn& x, const DenseIn& w, const
       for (int64_t a = 0; a < KH; ++a)
         for (int64_t b = 0; b < KW; ++b) wk[a * KW + b] = Wt[o * w.strides[0] + a * w.strides[2] + b * w.strides[3]];
       T* yp = Y + p * OH * OW;
-      kernels().depthwise[std::is_same_v<T, float> ? 0 : 1](pad.data(), PW, wk.data(), KH, KW, geo, OH, OW, yp);
+      kernels().depthwise[std::is_same_v<T, float> ? 0 : 1](pad.data(), PW, wk.data(), KH, KW, geo, OH, OW, yp, scratch.data());
       if (ep) (*ep)(p * OH * OW, OH * OW);
     }
   });

@@ -25,45 +25,51 @@ struct Vec {
 
 template <class T, int KH, int KW>
 void rows(const void* padv, int64_t PW, const void* wkv, int64_t kh, int64_t kw, const int64_t* geo, int64_t OH, int64_t OW,
-          void* yv) {
+          void* yv, void* scratchv) {
   const T* pad = static_cast<const T*>(padv);
   const T* wk = static_cast<const T*>(wkv);
   T* y = static_cast<T*>(yv);
   const int64_t sh = geo[0], sw = geo[1], dh = geo[2], dw = geo[3];
   const int64_t KHr = KH ? KH : kh, KWr = KW ? KW : kw;
+  if (KH && KW && sh == 1 && sw == 1) {
+    // stride 1: the plane is one long row with the padded row length, so the taps run as one
+    // vector loop over every output (the PW - OW columns past each row are computed and dropped)
+    T* s = static_cast<T*>(scratchv);
+    T w[KH * KW];
+    for (int i = 0; i < KH * KW; ++i) w[i] = wk[i];
+    const int64_t n = OH * PW;
+    for (int64_t p = 0; p < n; ++p) {
+      T acc = T(0);
+      for (int a = 0; a < KH; ++a)
+        for (int b = 0; b < KW; ++b) acc += w[a * KW + b] * pad[p + a * dh * PW + b * dw];
+      s[p] = acc;
+    }
+    for (int64_t oh = 0; oh < OH; ++oh)
+      for (int64_t ow = 0; ow < OW; ++ow) y[oh * OW + ow] = s[oh * PW + ow];
+    return;
+  }
   for (int64_t oh = 0; oh < OH; ++oh) {
     const T* r0 = pad + oh * sh * PW;
     T* yr = y + oh * OW;
-    if (KH && KW && sw == 1) {
-      T w[KH * KW ? KH * KW : 1];
-      for (int i = 0; i < KH * KW; ++i) w[i] = wk[i];
-      for (int64_t ow = 0; ow < OW; ++ow) {
-        T acc = T(0);
-        for (int a = 0; a < KH; ++a)
-          for (int b = 0; b < KW; ++b) acc += w[a * KW + b] * r0[a * dh * PW + ow + b * dw];
-        yr[ow] = acc;
-      }
-      continue;
-    }
     std::fill(yr, yr + OW, T(0));
     for (int64_t a = 0; a < KHr; ++a)
       for (int64_t b = 0; b < KWr; ++b) {
         T wv = wk[a * KWr + b];
-        const T* s = r0 + a * dh * PW + b * dw;
+        const T* src = r0 + a * dh * PW + b * dw;
         if (sw == 1)
-          for (int64_t ow = 0; ow < OW; ++ow) yr[ow] += wv * s[ow];
+          for (int64_t ow = 0; ow < OW; ++ow) yr[ow] += wv * src[ow];
         else
-          for (int64_t ow = 0; ow < OW; ++ow) yr[ow] += wv * s[ow * sw];
+          for (int64_t ow = 0; ow < OW; ++ow) yr[ow] += wv * src[ow * sw];
       }
   }
 }
 
 template <class T>
 void depthwise(const void* pad, int64_t PW, const void* wk, int64_t kh, int64_t kw, const int64_t* geo, int64_t OH, int64_t OW,
-               void* y) {
-  if (kh == 3 && kw == 3) rows<T, 3, 3>(pad, PW, wk, kh, kw, geo, OH, OW, y);
-  else if (kh == 5 && kw == 5) rows<T, 5, 5>(pad, PW, wk, kh, kw, geo, OH, OW, y);
-  else rows<T, 0, 0>(pad, PW, wk, kh, kw, geo, OH, OW, y);
+               void* y, void* scratch) {
+  if (kh == 3 && kw == 3) rows<T, 3, 3>(pad, PW, wk, kh, kw, geo, OH, OW, y, scratch);
+  else if (kh == 5 && kw == 5) rows<T, 5, 5>(pad, PW, wk, kh, kw, geo, OH, OW, y, scratch);
+  else rows<T, 0, 0>(pad, PW, wk, kh, kw, geo, OH, OW, y, scratch);
 }
 
 // Winograd F(2x2, 3x3) input transform of one row of tiles: V = B^T d B for ntx tiles whose 4x4

@@ -221,6 +221,46 @@ def clone(x, deep_copy=False):
     return _C.copy(x) if deep_copy else x
 
 
+CAFFE, VALID, SAME = "CAFFE", "VALID", "SAME"
+
+
+def matmul(a, b, transposeA=False, transposeB=False):  # noqa: N803 (MNN's spelling)
+    """a @ b with either operand transposed (its last two axes) first; the transposes are read
+    through strides, not copied."""
+    a, b = operand(a), operand(b)
+    if transposeA:
+        a = _S.swapaxes(a, -1, -2)
+    if transposeB:
+        b = _S.swapaxes(b, -1, -2)
+    return _mnp.matmul(a, b)
+
+
+def conv2d(input, weight, bias=None, stride=(1, 1), padding=(0, 0), dilate=(1, 1), group=1,  # noqa: A002
+           padding_mode=CAFFE):
+    """MNN's conv2d (NCHW input, OIHW weight). padding_mode CAFFE uses `padding`; VALID pads nothing;
+    SAME pads so that the output size is ceil(input / stride), the extra row/column at the end."""
+    from .nn import _conv
+    x, w = operand(input), operand(weight)
+    s, d = _conv._pair(stride, "stride"), _conv._pair(dilate, "dilate")
+    if padding_mode == SAME:
+        if x.ndim != 4 or w.ndim != 4:
+            raise ValueError(f"conv2d: expected 4-D input and weight, got {tuple(x.shape)} and {tuple(w.shape)}")
+        p = []
+        for i in _b.range(2):
+            size, k = x.shape[2 + i], d[i] * (w.shape[2 + i] - 1) + 1
+            total = _b.max((-(-size // s[i]) - 1) * s[i] + k - size, 0)
+            p.append(total // 2)
+            x = _conv._pad_end(x, 2 + i, total - 2 * (total // 2))
+    elif padding_mode == VALID:
+        p = (0, 0)
+    elif padding_mode == CAFFE:
+        p = _conv._pair(padding, "padding")
+    else:
+        raise ValueError(f"conv2d: unknown padding_mode {padding_mode!r} (CAFFE, VALID or SAME)")
+    from .nn.functional import conv2d as _conv2d
+    return _conv2d(x, w, bias, s, tuple(p), d, group)
+
+
 def lazy_eval(flag=True):
     """mnnx is always lazy; accepted for MNN compatibility."""
     return True
