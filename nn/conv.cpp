@@ -35,7 +35,7 @@ std::string conv_shapes(const NodeP& x, const NodeP& w) { return "input " + shap
 
 DType conv_dtype(const char* name, const NodeP& x, const NodeP& w) {
   DType dt = promote(x->dtype, w->dtype);
-  if (dt != DType::FLOAT32 && dt != DType::FLOAT64)
+  if (!is_float(x->dtype) || !is_float(w->dtype) || (dt != DType::FLOAT32 && dt != DType::FLOAT64))
     fail(ErrKind::TYPE, std::string(name) + ": input and weight must be float32 or float64, got " + dtype_name(x->dtype) +
                             " and " + dtype_name(w->dtype));
   return dt;

@@ -26,6 +26,15 @@ def _pad_end(x, axis, n):
     return concatenate([x, zeros(tuple(shape), dtype=x.dtype)], axis=axis)
 
 
+def _callers_shapes(fn, x, w, *args):
+    """Run a conv on reshaped operands; errors name the shapes the caller passed."""
+    try:
+        return fn(*args)
+    except ValueError as e:
+        msg = str(e).split("; input (")[0]
+        raise ValueError(f"{msg}; input {tuple(x.shape)}, weight {tuple(w.shape)}") from None
+
+
 def _bias(y, bias, out_channels, name):
     if bias is None:
         return y
@@ -40,7 +49,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     if x.ndim not in (3, 4):
         raise ValueError(f"conv2d: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got shape {tuple(x.shape)}")
     if x.ndim == 3:
-        y = conv2d(reshape(x, (1,) + x.shape), w, bias, stride, padding, dilation, groups)
+        y = _callers_shapes(conv2d, x, w, reshape(x, (1,) + x.shape), w, bias, stride, padding, dilation, groups)
         return reshape(y, y.shape[1:])
     s, d = _pair(stride, "stride"), _pair(dilation, "dilation")
     if w.ndim != 4:
@@ -75,8 +84,9 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     if squeeze:
         x = reshape(x, (1,) + x.shape)
     p = padding if isinstance(padding, str) else (0, _pair(padding, "padding", 1)[0])
-    y = conv2d(reshape(x, x.shape[:2] + (1, x.shape[2])), reshape(w, w.shape[:2] + (1, w.shape[2])), bias,
-               (1, _pair(stride, "stride", 1)[0]), p, (1, _pair(dilation, "dilation", 1)[0]), groups)
+    y = _callers_shapes(conv2d, operand(input), w, reshape(x, x.shape[:2] + (1, x.shape[2])),
+                        reshape(w, w.shape[:2] + (1, w.shape[2])), bias, (1, _pair(stride, "stride", 1)[0]), p,
+                        (1, _pair(dilation, "dilation", 1)[0]), groups)
     y = reshape(y, y.shape[:2] + y.shape[3:])
     return reshape(y, y.shape[1:]) if squeeze else y
 
@@ -85,16 +95,16 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     x, w = operand(input), operand(weight)
     if x.ndim not in (3, 4):
         raise ValueError(f"conv_transpose2d: expected a 3-D or 4-D input, got shape {tuple(x.shape)}")
-    squeeze = x.ndim == 3
-    if squeeze:
-        x = reshape(x, (1,) + x.shape)
+    if x.ndim == 3:
+        y = _callers_shapes(conv_transpose2d, x, w, reshape(x, (1,) + x.shape), w, bias, stride, padding,
+                            output_padding, groups, dilation)
+        return reshape(y, y.shape[1:])
     if w.ndim != 4:
         raise ValueError(f"conv_transpose2d: expected a 4-D weight (C, O/groups, KH, KW), got shape {tuple(w.shape)}")
     s, p, op, d = (_pair(v, n) for v, n in ((stride, "stride"), (padding, "padding"), (output_padding, "output_padding"),
                                               (dilation, "dilation")))
     y = _C.conv_transpose2d(x, w, [s[0], s[1], p[0], p[1], d[0], d[1], int(groups), op[0], op[1]])
-    y = _bias(y, bias, w.shape[1] * int(groups), "conv_transpose2d")
-    return reshape(y, y.shape[1:]) if squeeze else y
+    return _bias(y, bias, w.shape[1] * int(groups), "conv_transpose2d")
 
 
 def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):  # noqa: A002
@@ -107,8 +117,8 @@ def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_paddi
     if squeeze:
         x = reshape(x, (1,) + x.shape)
     one = lambda v, n: (0 if n in ("padding", "output_padding") else 1, _pair(v, n, 1)[0])  # noqa: E731
-    y = conv_transpose2d(reshape(x, x.shape[:2] + (1, x.shape[2])), reshape(w, w.shape[:2] + (1, w.shape[2])), bias,
-                         one(stride, "stride"), one(padding, "padding"), one(output_padding, "output_padding"), groups,
-                         one(dilation, "dilation"))
+    y = _callers_shapes(conv_transpose2d, operand(input), w, reshape(x, x.shape[:2] + (1, x.shape[2])),
+                        reshape(w, w.shape[:2] + (1, w.shape[2])), bias, one(stride, "stride"), one(padding, "padding"),
+                        one(output_padding, "output_padding"), groups, one(dilation, "dilation"))
     y = reshape(y, y.shape[:2] + y.shape[3:])
     return reshape(y, y.shape[1:]) if squeeze else y

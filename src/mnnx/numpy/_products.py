@@ -62,7 +62,7 @@ def dot(a, b, out=None):
         if a.ndim <= 2:
             return matmul(a, b)
         lead = a.shape[:-1]
-        r = matmul(reshape(a, (-1, a.shape[-1])), b)
+        r = matmul(reshape(a, (int(_np.prod(lead, dtype=_np.int64)), a.shape[-1])), b)
         return reshape(r, lead + b.shape[1:])
     if a.shape[-1] != b.shape[-2]:
         raise ValueError(f"shapes {a.shape} and {b.shape} not aligned: {a.shape[-1]} (dim {a.ndim - 1}) != "
@@ -117,11 +117,15 @@ def tensordot(a, b, axes=2):
             raise ValueError("shape-mismatch for sum")
     free_a = [d for d in range(a.ndim) if d not in ax_a]
     free_b = [d for d in range(b.ndim) if d not in ax_b]
-    k = 1
+    k = m = n = 1  # explicit sizes: -1 is ambiguous when a size is 0
     for d in ax_a:
         k *= a.shape[d]
-    ma = reshape(transpose(a, free_a + ax_a), (-1, k))
-    mb = reshape(transpose(b, ax_b + free_b), (k, -1))
+    for d in free_a:
+        m *= a.shape[d]
+    for d in free_b:
+        n *= b.shape[d]
+    ma = reshape(transpose(a, free_a + ax_a), (m, k))
+    mb = reshape(transpose(b, ax_b + free_b), (k, n))
     r = matmul(ma, mb)
     return reshape(r, tuple(a.shape[d] for d in free_a) + tuple(b.shape[d] for d in free_b))
 
@@ -206,7 +210,7 @@ def _reduce_to(x, t, keep):
     """Sum away indices of x not in `keep`."""
     axes = tuple(d for d, c in enumerate(t) if c not in keep)
     if axes:
-        x = _sum(x, axis=axes)
+        x = _sum(x, axis=axes, dtype=x.dtype)  # einsum keeps the operands' type
         t = "".join(c for c in t if c in keep)
     return x, t
 
@@ -235,7 +239,7 @@ def _pair(a, ta, b, tb, keep):
                 tb = tb.replace(c, "")
             return _pair(a, ta, b, tb, keep)
     size = lambda s, cs: int(_np.prod([s[c] for c in cs], dtype=_np.int64)) if cs else 1  # noqa: E731
-    bshape = tuple(builtins.max(sa[c], sb[c]) for c in batch)
+    bshape = tuple(sb[c] if sa[c] == 1 else sa[c] for c in batch)  # broadcasting: 1 yields to any size
     am = transpose(a, [ta.index(c) for c in batch + fa + contr])
     bm = transpose(b, [tb.index(c) for c in batch + contr + fb])
     am = reshape(am, tuple(sa[c] for c in batch) + (size(sa, fa), size(sa, contr)))
