@@ -347,3 +347,19 @@ def test_non_float_inputs_raise_type_error(fn, xdt, wdt):
     x, w = np.ones((1, 2, 4, 4), xdt), np.ones((2, 2, 3, 3), wdt)
     with pytest.raises(TypeError):
         fn(mnp.asarray(x), mnp.asarray(w))
+
+
+@pytest.mark.parametrize("n,c,o,h,w,pad", [(1, 16, 16, 8, 8, 1), (2, 32, 24, 13, 11, 0), (1, 20, 17, 9, 14, 2),
+                                            (3, 16, 32, 5, 4, 1)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_winograd_3x3_matches_torch(n, c, o, h, w, pad, dtype):
+    # 3x3 stride-1 convolutions with >= 16 channels take the Winograd F(2x2, 3x3) path: odd sizes
+    # exercise partial tiles, and the fused bias + relu runs on its output rows
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((n, c, h, w)).astype(dtype)
+    wt = rng.standard_normal((o, c, 3, 3)).astype(dtype)
+    b = rng.standard_normal(o).astype(dtype)
+    got = np.asarray(mnp.maximum(F.conv2d(mnp.asarray(x), mnp.asarray(wt), mnp.asarray(b), padding=pad), 0))
+    want = torch.relu(TF.conv2d(t64(x), t64(wt), t64(b), padding=pad)).numpy()
+    tol = 2e-4 if dtype == np.float32 else 1e-10
+    np.testing.assert_allclose(got, want, rtol=tol, atol=tol * np.sqrt(9 * c))

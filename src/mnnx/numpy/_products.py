@@ -289,6 +289,8 @@ Var.__rmatmul__ = lambda self, other: matmul(other, self)
 
 def _imatmul(self, other):
     r = matmul(self, other)
+    if r.shape != self.shape:
+        raise ValueError(f"matmul: in-place result would change the shape from {self.shape} to {r.shape}")
     if r._dtype_char != self._dtype_char and not _np.can_cast(r.dtype, self.dtype, "same_kind"):
         raise TypeError(f"Cannot cast ufunc 'matmul' output from {r.dtype!r} to {self.dtype!r} with casting rule "
                         "'same_kind'")
