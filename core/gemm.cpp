@@ -104,7 +104,9 @@ void run(const GemmArgs& g, bool threaded) {
           else pack_b_t<T>(static_cast<const T*>(g.B), g.rsb, g.csb, N, k0, kc, j0 + jj, w, nr, Bp + p * kc * nr);
         }
       };
-      if (nt > 1 && kc * nc > 16384) parallel_for(npanels, 1, pack);
+      const T* prepacked = static_cast<const T*>(g.b_packed);
+      if (prepacked) {}
+      else if (nt > 1 && kc * nc > 16384) parallel_for(npanels, 1, pack);
       else pack(0, npanels, 0);
       auto task = [&](int64_t t0, int64_t t1, int) {
         thread_local std::unique_ptr<char[]> abuf;
@@ -121,7 +123,7 @@ void run(const GemmArgs& g, bool threaded) {
           if (packed_block != ib) { pack_a<T>(A, g.rsa, g.csa, i0, m, k0, kc, mr, Ap); packed_block = ib; }
           for (int64_t p = pbeg; p < pend; ++p) {
             int64_t jj = p * nr, w = std::min<int64_t>(nr, nc - jj);
-            const T* bp = Bp + p * kc * nr;
+            const T* bp = prepacked ? prepacked + (j0 / nr + p) * K * nr + k0 * nr : Bp + p * kc * nr;
             for (int64_t ip = 0; ip < m; ip += mr) {
               int64_t h = std::min<int64_t>(mr, m - ip);
               T* c = C + (i0 + ip) * g.ldc + j0 + jj;
@@ -152,6 +154,8 @@ void pack_b_strided(DType dt, const void* B, int64_t rsb, int64_t csb, int64_t N
   if (dt == DType::FLOAT32) pack_b_t<float>(static_cast<const float*>(B), rsb, csb, N, k0, kc, j0, nc, nr, static_cast<float*>(dst));
   else pack_b_t<double>(static_cast<const double*>(B), rsb, csb, N, k0, kc, j0, nc, nr, static_cast<double*>(dst));
 }
+
+int gemm_nr(DType dt) { return kernels().gemm[dt == DType::FLOAT32 ? 0 : 1][0].nr; }
 
 void gemm(const GemmArgs& g, bool threaded) {
   if (g.dt == DType::FLOAT32) run<float>(g, threaded);

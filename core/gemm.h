@@ -30,8 +30,14 @@ struct GemmArgs {
   bool accumulate = false;  // C += A*B instead of C = A*B
   PackBFn pack_b = nullptr;
   void* pack_ctx = nullptr;
+  // B already in packed form: nr-wide column panels of all K rows, panel p at b_packed + p*K*nr
+  // (nr = gemm_nr(dt)); read in place, nothing is copied
+  const void* b_packed = nullptr;
   const GemmEpilogue* ep = nullptr;
 };
+
+// Width of B's column panels for this dtype on this CPU (the layout b_packed must have).
+int gemm_nr(DType dt);
 
 // threaded: split over the pool (false when the caller already runs one GEMM per thread)
 void gemm(const GemmArgs& g, bool threaded = true);

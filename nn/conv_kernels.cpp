@@ -113,7 +113,8 @@ void wino_in_chunk(const T* __restrict__ e, const T* __restrict__ o, int64_t n, 
 template <class T>
 void wino_in(const void* const* rows, int64_t ntx, void* Vv, int64_t vs) {
   const int64_t L = kWinoChunk + 1;
-  T e[4 * L + Vec<T>::W] = {}, o[4 * L + Vec<T>::W] = {};  // the tail vector may read past the last row
+  constexpr int64_t W = Vec<T>::W;
+  T e[4 * L + W], o[4 * L + W];
   for (int64_t t0 = 0; t0 < ntx; t0 += kWinoChunk) {
     int64_t n = std::min(kWinoChunk, ntx - t0);
     for (int i = 0; i < 4; ++i) {
@@ -122,6 +123,9 @@ void wino_in(const void* const* rows, int64_t ntx, void* Vv, int64_t vs) {
         e[i * L + k] = r[2 * k];
         o[i * L + k] = r[2 * k + 1];
       }
+      // the tail vector reads up to W past the row: zeros (the next row, filled after, may overwrite)
+      std::fill(e + i * L + n + 1, e + i * L + n + 1 + W, T(0));
+      std::fill(o + i * L + n + 1, o + i * L + n + 1 + W, T(0));
     }
     wino_in_chunk<T>(e, o, n, static_cast<T*>(Vv) + t0, vs);
   }

@@ -63,7 +63,9 @@ void run(int64_t ph, int64_t pw, const DenseIn& x, const DenseIn& w, const Dense
   Buf<T> U(16 * O * C);
   transform_weights<T>(w, O, C, U.p);
   int64_t rows_per = std::max<int64_t>(1, kChunkTiles / TW), total_rows = N * TH;
-  Buf<T> V(16 * C * rows_per * TW), M(16 * O * rows_per * TW);
+  // V is written straight in the GEMM's packed-B layout (nr-wide tile panels of all C rows)
+  const int64_t panel = gemm_nr(out.dt), vpad = (rows_per * TW + panel - 1) / panel * panel;  // panel width, padded tiles
+  Buf<T> V(16 * C * vpad), M(16 * O * rows_per * TW);
   for (int64_t r0 = 0; r0 < total_rows; r0 += rows_per) {
     int64_t nr = std::min(rows_per, total_rows - r0), Tc = nr * TW;
     // input transform: (channel, tile row) pairs
@@ -85,13 +87,20 @@ void run(int64_t ph, int64_t pw, const DenseIn& x, const DenseIn& w, const Dense
           else for (int64_t q = lo; q < hi; ++q) d[q] = src[(q - pw) * x.strides[3]];
           std::fill(d + hi, d + PWp, T(0));
         }
-        kt.wino_in[di](rp, TW, V.p + c * Tc + r * TW, C * Tc);
+        for (int64_t t = r * TW, end = t + TW; t < end;) {  // one call per panel the row's tiles touch
+          int64_t n = std::min(end - t, panel - t % panel);
+          rp[0] = rows.data() + 2 * (t - r * TW);
+          for (int i = 1; i < 4; ++i) rp[i] = static_cast<const T*>(rp[0]) + i * PWp;
+          kt.wino_in[di](rp, n, V.p + (t / panel) * C * panel + c * panel + t % panel, C * vpad);
+          t += n;
+        }
       }
     });
     // 16 independent GEMMs, one per thread at a time
     parallel_for(16, 1, [&](int64_t k0, int64_t k1, int) {
       for (int64_t k = k0; k < k1; ++k) {
-        GemmArgs g{out.dt, O, Tc, C, U.p + k * O * C, C, 1, V.p + k * C * Tc, Tc, 1, M.p + k * O * Tc, Tc};
+        GemmArgs g{out.dt, O, Tc, C, U.p + k * O * C, C, 1, nullptr, 0, 0, M.p + k * O * Tc, Tc};
+        g.b_packed = V.p + k * C * vpad;
         gemm(g, false);
       }
     });
