@@ -30,7 +30,8 @@ struct PoolBuf {
 };
 
 template <class T>
-void pack_a(const T* A, int64_t rsa, int64_t csa, int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, T* dst) {
+void pack_a(const T* A, int64_t rsa, int64_t csa, int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, bool neg, T* dst) {
+  T* const first = dst;
   for (int64_t ip = 0; ip < mc; ip += mr) {
     int64_t m = std::min<int64_t>(mr, mc - ip);
     for (int64_t i = 0; i < m; ++i) {
@@ -43,6 +44,8 @@ void pack_a(const T* A, int64_t rsa, int64_t csa, int64_t i0, int64_t mc, int64_
       for (int64_t k = 0; k < kc; ++k) dst[k * mr + i] = T(0);
     dst += kc * mr;
   }
+  if (neg)  // negating while the block is in cache costs nothing next to the GEMM
+    for (T* p = first; p < dst; ++p) *p = -*p;
 }
 
 template <class T>
@@ -120,7 +123,7 @@ void run(const GemmArgs& g, bool threaded) {
           int64_t i0 = ib * mc, m = std::min(mc, M - i0);
           int64_t pbeg = js * panels_per, pend = std::min(npanels, pbeg + panels_per);
           if (pbeg >= pend) continue;
-          if (packed_block != ib) { pack_a<T>(A, g.rsa, g.csa, i0, m, k0, kc, mr, Ap); packed_block = ib; }
+          if (packed_block != ib) { pack_a<T>(A, g.rsa, g.csa, i0, m, k0, kc, mr, g.negate, Ap); packed_block = ib; }
           for (int64_t p = pbeg; p < pend; ++p) {
             int64_t jj = p * nr, w = std::min<int64_t>(nr, nc - jj);
             const T* bp = prepacked ? prepacked + (j0 / nr + p) * K * nr + k0 * nr : Bp + p * kc * nr;

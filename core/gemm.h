@@ -28,6 +28,7 @@ struct GemmArgs {
   void* C;
   int64_t ldc;  // C is row-major with row stride ldc
   bool accumulate = false;  // C += A*B instead of C = A*B
+  bool negate = false;      // -A*B (with accumulate: C -= A*B, the trailing update of a factorization)
   PackBFn pack_b = nullptr;
   void* pack_ctx = nullptr;
   // B already in packed form: nr-wide column panels of all K rows, panel p at b_packed + p*K*nr

@@ -126,8 +126,13 @@ void set_num_threads(int n) {
   pool().resize(std::min(n, 256));
 }
 
+namespace {
+thread_local int tl_part = -1;  // the part this thread runs inside a parallel_for, or -1
+}
+
 void parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t, int)>& fn) {
   if (n <= 0) return;
+  if (tl_part >= 0) { fn(0, n, tl_part); return; }  // nested: the pool is busy with the outer loop
   int64_t parts = std::min<int64_t>(num_threads(), std::max<int64_t>(1, n / std::max<int64_t>(grain, 1)));
   if (parts <= 1) { fn(0, n, 0); return; }
   // More chunks than threads, claimed as threads come free: a thread that starts late (a VM's vCPU
@@ -135,6 +140,10 @@ void parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, in
   int64_t chunks = std::min<int64_t>(n / std::max<int64_t>(grain, 1), parts * 8);
   std::atomic<int64_t> next{0};
   std::function<void(int)> job = [&](int p) {
+    struct Mark {
+      explicit Mark(int p) { tl_part = p; }
+      ~Mark() { tl_part = -1; }
+    } mark(p);
     for (int64_t c; (c = next.fetch_add(1, std::memory_order_relaxed)) < chunks;) fn(n * c / chunks, n * (c + 1) / chunks, p);
   };
   static std::mutex one_job_at_a_time;  // realizes from several Python threads share the pool
