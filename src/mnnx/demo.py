@@ -45,6 +45,16 @@ def main():
     err = np.max(np.abs(np.asarray(mnnx.expr.softmax(x)) - s_np()))
     print(f"  numpy {t_np * 1e3:.2f} ms, mnnx {t_mx * 1e3:.2f} ms: {t_np / t_mx:.1f}x (max error {err:.1e})\n")
 
+    print("a dense layer relu(x @ w + b), (512, 1024) @ (1024, 1024) float32:")
+    xd, wd, bd = (rng.standard_normal(s, dtype=np.float32) for s in ((512, 1024), (1024, 1024), (1024,)))
+    X, Wm, B = mnp.asarray(xd), mnp.asarray(wd), mnp.asarray(bd)
+    layer = lambda: mnp.maximum(X @ Wm + B, 0)  # noqa: E731
+    mnnx.debug.explain(layer())
+    err = np.max(np.abs(np.asarray(layer()) - np.maximum(xd @ wd + bd, 0)))
+    t_np = _median_time(lambda: np.maximum(xd @ wd + bd, 0))
+    t_mx = _median_time(lambda: layer().realize())
+    print(f"  numpy {t_np * 1e3:.2f} ms, mnnx {t_mx * 1e3:.2f} ms: {t_np / t_mx:.1f}x (max error {err:.1e})\n")
+
     print("a loop that builds the same graph each step is planned once:")
     mnnx.debug.plan_cache_clear()
     before = mnnx.debug.plan_cache_info()
