@@ -93,6 +93,26 @@ NodeP make_conv_transpose2d(const NodeP& x, const NodeP& w, const std::vector<in
 
 namespace {
 
+// A 4-D weight (A, B, KH, KW) as a row-major (A x B*KH*KW) matrix: read in place when its last three
+// dims are contiguous, else gathered once into `copy`. *ld gets the row stride.
+template <class T>
+const T* weight_rows(const DenseIn& w, std::vector<T>& copy, int64_t* ld) {
+  int64_t A = w.shape[0], B = w.shape[1], KH = w.shape[2], KW = w.shape[3], R = B * KH * KW;
+  if (w.strides[3] == 1 && w.strides[2] == KW && w.strides[1] == KH * KW) {
+    *ld = w.strides[0];
+    return reinterpret_cast<const T*>(w.data);
+  }
+  const T* W = reinterpret_cast<const T*>(w.data);
+  copy.resize(static_cast<size_t>(A) * R);
+  for (int64_t a = 0; a < A; ++a)
+    for (int64_t b = 0; b < B; ++b)
+      for (int64_t i = 0; i < KH; ++i)
+        for (int64_t j = 0; j < KW; ++j)
+          copy[((a * B + b) * KH + i) * KW + j] = W[a * w.strides[0] + b * w.strides[1] + i * w.strides[2] + j * w.strides[3]];
+  *ld = R;
+  return copy.data();
+}
+
 // ---- implicit GEMM: pack the im2col matrix's panels straight from the input ----
 template <class T>
 struct Im2col {
@@ -149,19 +169,9 @@ void conv_gemm(const ConvArgs& c, const DenseIn& x, const DenseIn& w, const Dens
   const T* Wt = reinterpret_cast<const T*>(w.data);
   T* Y = reinterpret_cast<T*>(out.data);
   bool pointwise = KH == 1 && KW == 1 && c.sh == 1 && c.sw == 1 && c.ph == 0 && c.pw == 0 && x.strides[2] == W * x.strides[3];
-  // weights as a (Og x K) matrix: rows along O, the K = (i, kh, kw) index walked by the strides
-  bool wflat = w.strides[3] == 1 && w.strides[2] == KW && w.strides[1] == KH * KW;
   std::vector<T> wcopy;
-  if (!wflat) {  // unusual weight layouts: gather once
-    wcopy.resize(static_cast<size_t>(O) * K);
-    for (int64_t o = 0; o < O; ++o)
-      for (int64_t i = 0; i < I; ++i)
-        for (int64_t a = 0; a < KH; ++a)
-          for (int64_t b = 0; b < KW; ++b)
-            wcopy[((o * I + i) * KH + a) * KW + b] = Wt[o * w.strides[0] + i * w.strides[1] + a * w.strides[2] + b * w.strides[3]];
-  }
-  const T* wbase = wflat ? Wt : wcopy.data();
-  int64_t wrs = wflat ? w.strides[0] : K;
+  int64_t wrs;
+  const T* wbase = weight_rows<T>(w, wcopy, &wrs);  // (O x K), K = (i, kh, kw)
   auto one = [&](int64_t item, bool threaded) {
     int64_t n = item / G, g = item % G;
     const T* xg = X + n * x.strides[0] + g * I * x.strides[1];
@@ -243,18 +253,9 @@ void conv_transpose(const ConvArgs& c, const DenseIn& x, const DenseIn& w, const
   const T* X = reinterpret_cast<const T*>(x.data);
   const T* Wt = reinterpret_cast<const T*>(w.data);
   T* Y = reinterpret_cast<T*>(out.data);
-  bool wflat = w.strides[3] == 1 && w.strides[2] == KW && w.strides[1] == KH * KW;
   std::vector<T> wcopy;
-  if (!wflat) {
-    wcopy.resize(static_cast<size_t>(C) * R);
-    for (int64_t i = 0; i < C; ++i)
-      for (int64_t o = 0; o < Og; ++o)
-        for (int64_t a = 0; a < KH; ++a)
-          for (int64_t b = 0; b < KW; ++b)
-            wcopy[((i * Og + o) * KH + a) * KW + b] = Wt[i * w.strides[0] + o * w.strides[1] + a * w.strides[2] + b * w.strides[3]];
-  }
-  const T* wbase = wflat ? Wt : wcopy.data();
-  int64_t wrs = wflat ? w.strides[0] : R;
+  int64_t wrs;
+  const T* wbase = weight_rows<T>(w, wcopy, &wrs);  // (C x R), R = (o, kh, kw)
   bool xflat = x.strides[2] == W * x.strides[3];
   std::vector<T> xcopy;
   std::vector<T> cols(static_cast<size_t>(R) * HW);
