@@ -166,7 +166,6 @@ void conv_gemm(const ConvArgs& c, const DenseIn& x, const DenseIn& w, const Dens
   int64_t OH = out.shape[2], OW = out.shape[3], G = c.groups, Og = O / G;
   int64_t P = OH * OW, K = I * KH * KW;
   const T* X = reinterpret_cast<const T*>(x.data);
-  const T* Wt = reinterpret_cast<const T*>(w.data);
   T* Y = reinterpret_cast<T*>(out.data);
   bool pointwise = KH == 1 && KW == 1 && c.sh == 1 && c.sw == 1 && c.ph == 0 && c.pw == 0 && x.strides[2] == W * x.strides[3];
   std::vector<T> wcopy;
@@ -251,7 +250,6 @@ void conv_transpose(const ConvArgs& c, const DenseIn& x, const DenseIn& w, const
   int64_t G = c.groups, I = C / G, O = Og * G, OH = out.shape[2], OW = out.shape[3];
   int64_t HW = H * W, R = Og * KH * KW;
   const T* X = reinterpret_cast<const T*>(x.data);
-  const T* Wt = reinterpret_cast<const T*>(w.data);
   T* Y = reinterpret_cast<T*>(out.data);
   std::vector<T> wcopy;
   int64_t wrs;
