@@ -44,6 +44,10 @@ struct GemmMicro {
 using DepthwiseFn = void (*)(const void* pad, int64_t PW, const void* w, int64_t kh, int64_t kw, const int64_t* geo,
                              int64_t OH, int64_t OW, void* y, void* scratch);
 constexpr int64_t kDepthwiseSlack = 64;
+// float32 3x3 stride-1 depthwise plane straight from the input (row stride rs, padding ph, pw <= 1):
+// set where the ISA has masked loads (AVX-512), else null.
+using Dw3x3Fn = void (*)(const float* x, int64_t rs, int64_t H, int64_t W, int64_t ph, int64_t pw, const float* w,
+                         int64_t OH, int64_t OW, float* y);
 
 // Winograd F(2x2, 3x3) transforms of one row of tiles (nn/conv_kernels.cpp).
 using WinoInFn = void (*)(const void* const* rows, int64_t ntx, void* V, int64_t vs);
@@ -72,6 +76,7 @@ struct KernelTable {
   RowFn row[3][kNumDTypes];  // SOFTMAX, LOGSOFTMAX, LAYERNORM
   GemmMicro gemm[2][2];      // [float32, float64][tall tile, short tile]
   DepthwiseFn depthwise[2];  // float32, float64
+  Dw3x3Fn dw3x3;
   WinoInFn wino_in[2];
   WinoOutFn wino_out[2];
 };

@@ -211,6 +211,22 @@ void conv_depthwise(const ConvArgs& c, const DenseIn& x, const DenseIn& w, const
   const T* Wt = reinterpret_cast<const T*>(w.data);
   T* Y = reinterpret_cast<T*>(out.data);
   const int64_t geo[4] = {c.sh, c.sw, c.dh, c.dw};
+  if constexpr (std::is_same_v<T, float>) {
+    Dw3x3Fn direct = kernels().dw3x3;
+    if (direct && KH == 3 && KW == 3 && c.sh == 1 && c.sw == 1 && c.dh == 1 && c.dw == 1 && c.pw <= 1 && x.strides[3] == 1) {
+      parallel_for(N * O, 1, [&](int64_t p0, int64_t p1, int) {
+        for (int64_t p = p0; p < p1; ++p) {
+          int64_t n = p / O, o = p % O, ci = o / mult;
+          float wk[9];
+          for (int a = 0; a < 3; ++a)
+            for (int b = 0; b < 3; ++b) wk[a * 3 + b] = Wt[o * w.strides[0] + a * w.strides[2] + b * w.strides[3]];
+          direct(X + n * x.strides[0] + ci * x.strides[1], x.strides[2], H, W, c.ph, c.pw, wk, OH, OW, Y + p * OH * OW);
+          if (ep) (*ep)(p * OH * OW, OH * OW);
+        }
+      });
+      return;
+    }
+  }
   parallel_for(N * O, std::max<int64_t>(1, 4096 / std::max<int64_t>(1, OH * OW)), [&](int64_t p0, int64_t p1, int) {
     std::vector<T> pad(static_cast<size_t>(PH) * PW + kDepthwiseSlack * 2 + (KW - 1) * c.dw);
     std::vector<T> scratch(static_cast<size_t>(OH) * PW);
@@ -227,7 +243,7 @@ void conv_depthwise(const ConvArgs& c, const DenseIn& x, const DenseIn& w, const
           const T* src = xc + ih * x.strides[2];
           int64_t lo = std::min<int64_t>(c.pw, PW), hi = std::min<int64_t>(PW, c.pw + W);
           std::fill(d, d + lo, T(0));
-          if (x.strides[3] == 1) std::memcpy(d + lo, src + (lo - c.pw), (hi - lo) * sizeof(T));
+          if (x.strides[3] == 1) for (int64_t t = lo; t < hi; ++t) d[t] = src[t - c.pw];  // short rows: no memcpy call
           else for (int64_t t = lo; t < hi; ++t) d[t] = src[(t - c.pw) * x.strides[3]];
           std::fill(d + std::max(hi, lo), d + PW, T(0));
         }

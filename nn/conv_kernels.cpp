@@ -3,6 +3,10 @@
 // Built with -ffp-contract=fast (FMA), like the GEMM micro-kernels.
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
 
 #include "core/vm.h"
 
@@ -63,6 +67,61 @@ void rows(const void* padv, int64_t PW, const void* wkv, int64_t kh, int64_t kw,
       }
   }
 }
+
+#if defined(__AVX512F__)
+// float32 3x3, stride 1, dilation 1 on AVX-512, straight from the input plane (row stride rs): each
+// input vector is loaded once per row, the taps' shifted copies come from valignd, and masked loads
+// supply the zero padding (masked-out lanes never touch memory), so no padded copy is made.
+inline __mmask16 lanes(int64_t q0, int64_t W) {  // lanes i with 0 <= q0 + i < W
+  int64_t lo = std::clamp<int64_t>(-q0, 0, 16), hi = std::clamp<int64_t>(W - q0, 0, 16);
+  return hi <= lo ? 0 : static_cast<__mmask16>(((1u << hi) - 1) & ~((1u << lo) - 1));
+}
+
+// One output row from `R` input rows (the rows inside the image) with their taps' weights: all in
+// registers (R is a compile-time count, so nothing spills).
+template <int R>
+inline void dw3x3_row(const float* const* r, const __m512* w, int64_t pw, int64_t W, int64_t OW, float* yr) {
+  __m512 v0[R];
+  for (int i = 0; i < R; ++i) v0[i] = _mm512_maskz_loadu_ps(lanes(-pw, W), r[i]);
+  for (int64_t ow = 0; ow < OW; ow += 16) {
+    __m512 acc = _mm512_setzero_ps();
+    __mmask16 m1 = lanes(ow + 16 - pw, W);
+    for (int i = 0; i < R; ++i) {
+      __m512 v1 = _mm512_maskz_loadu_ps(m1, r[i] + ow + 16);
+      __m512i a0 = _mm512_castps_si512(v0[i]), a1 = _mm512_castps_si512(v1);
+      acc = _mm512_fmadd_ps(w[i * 3], v0[i], acc);
+      acc = _mm512_fmadd_ps(w[i * 3 + 1], _mm512_castsi512_ps(_mm512_alignr_epi32(a1, a0, 1)), acc);
+      acc = _mm512_fmadd_ps(w[i * 3 + 2], _mm512_castsi512_ps(_mm512_alignr_epi32(a1, a0, 2)), acc);
+      v0[i] = v1;
+    }
+    if (ow + 16 <= OW) _mm512_storeu_ps(yr + ow, acc);
+    else _mm512_mask_storeu_ps(yr + ow, static_cast<__mmask16>((1u << (OW - ow)) - 1), acc);
+  }
+}
+
+void dw3x3(const float* x, int64_t rs, int64_t H, int64_t W, int64_t ph, int64_t pw, const float* wk, int64_t OH, int64_t OW,
+           float* y) {
+  __m512 w[9];
+  for (int k = 0; k < 9; ++k) w[k] = _mm512_set1_ps(wk[k]);
+  for (int64_t oh = 0; oh < OH; ++oh) {
+    const float* r[3];
+    __m512 wr[9];
+    int rows = 0;
+    for (int a = 0; a < 3; ++a) {
+      int64_t ih = oh - ph + a;
+      if (ih < 0 || ih >= H) continue;
+      r[rows] = x + ih * rs - pw;
+      for (int b = 0; b < 3; ++b) wr[rows * 3 + b] = w[a * 3 + b];
+      ++rows;
+    }
+    float* yr = y + oh * OW;
+    if (rows == 3) dw3x3_row<3>(r, wr, pw, W, OW, yr);
+    else if (rows == 2) dw3x3_row<2>(r, wr, pw, W, OW, yr);
+    else if (rows == 1) dw3x3_row<1>(r, wr, pw, W, OW, yr);
+    else std::fill(yr, yr + OW, 0.f);
+  }
+}
+#endif
 
 template <class T>
 void depthwise(const void* pad, int64_t PW, const void* wk, int64_t kh, int64_t kw, const int64_t* geo, int64_t OH, int64_t OW,
@@ -172,6 +231,9 @@ void wino_out(const void* Mv, int64_t ms, int64_t ntx, void* y0v, void* y1v) {
 }  // namespace
 
 void fill_conv(KernelTable* t) {
+#if defined(__AVX512F__)
+  t->dw3x3 = &dw3x3;
+#endif
   t->depthwise[0] = &depthwise<float>;
   t->depthwise[1] = &depthwise<double>;
   t->wino_in[0] = &wino_in<float>;
