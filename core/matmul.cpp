@@ -57,7 +57,9 @@ void naive(const DenseIn& a, const DenseIn& b, char* out, int64_t M, int64_t N, 
       if constexpr (std::is_same_v<S, bool>) {
         if (x) for (int64_t j = 0; j < N; ++j) c[j] = c[j] || br[j * bs1];
       } else {
-        for (int64_t j = 0; j < N; ++j) c[j] = static_cast<T>(c[j] + static_cast<T>(x * br[j * bs1]));
+        // in unsigned arithmetic (at least 32 bits): wraps like numpy, no signed overflow
+        using Wrap = std::conditional_t<(sizeof(T) < 4), uint32_t, std::make_unsigned_t<T>>;
+        for (int64_t j = 0; j < N; ++j) c[j] = static_cast<T>(Wrap(c[j]) + Wrap(x) * Wrap(br[j * bs1]));
       }
     }
   }
