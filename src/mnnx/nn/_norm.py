@@ -136,6 +136,9 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     if G <= 0 or C % G:
         raise ValueError(f"{name}: expected the number of channels in input to be divisible by num_groups, "
                          f"got input of shape {x.shape} and num_groups={num_groups}")
+    if N and x.size // G == 1:  # torch's _verify_batch_size on (N * C / G, G, *spatial)
+        raise ValueError(f"{name}: expected more than 1 value per channel, got input of shape {x.shape} and "
+                         f"num_groups={num_groups}")
     w = None if weight is None else _per_channel(weight, C, nd, "weight", name)
     b = None if bias is None else _per_channel(bias, C, nd, "bias", name)
     per_group = x.size // (N * G) if N else 0
