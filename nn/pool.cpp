@@ -95,12 +95,11 @@ NodeP make_adaptive_pool2d(Op op, const NodeP& x, int64_t out_h, int64_t out_w) 
 namespace {
 
 // One spatial axis: each output position's window as clipped input start, count and step;
-// `span` is its length counting padding (avg_pool2d's count_include_pad divisor).
+// `span` is its length counting padding (avg_pool2d's count_include_pad divisor). Regular windows
+// also keep kernel, stride and pad, and [lo, hi): the outputs whose window lies inside the input.
 struct Axis {
   std::vector<int64_t> start, count, span;
-  int64_t step = 1;
-  bool uniform = false;  // regular windows: kernel, stride, pad, dilation below hold
-  int64_t k = 0, stride = 0, pad = 0;
+  int64_t step = 1, k = 0, stride = 0, pad = 0, lo = 0, hi = 0;
 };
 
 Axis make_axis(const std::vector<int64_t>& a, int dim, int64_t in, int64_t out) {
@@ -113,18 +112,121 @@ Axis make_axis(const std::vector<int64_t>& a, int dim, int64_t in, int64_t out) 
       int64_t s = o * in / out, e = ((o + 1) * in + out - 1) / out;
       ax.start[o] = s, ax.count[o] = ax.span[o] = e - s;
     }
-    return ax;
+    return ax;  // lo == hi: every window takes the general path
   }
-  ax.uniform = true;
   ax.k = a[KH + dim], ax.stride = a[SH + dim], ax.pad = a[PH + dim], ax.step = a[DH + dim];
   for (int64_t o = 0; o < out; ++o) {
     int64_t s0 = o * ax.stride - ax.pad, s = s0, e = std::min(s0 + (ax.k - 1) * ax.step + 1, in);
-    while (s < 0) s += ax.step;
+    if (s < 0) s += (-s + ax.step - 1) / ax.step * ax.step;
     ax.start[o] = s;
     ax.count[o] = s < e ? (e - s + ax.step - 1) / ax.step : 0;
     ax.span[o] = std::min(s0 + ax.k, in + ax.pad) - s0;
   }
+  int64_t last = in - 1 + ax.pad - (ax.k - 1) * ax.step;  // window o is inside when o * stride <= last
+  ax.lo = std::min(out, (ax.pad + ax.stride - 1) / ax.stride);
+  ax.hi = std::max(ax.lo, last < 0 ? 0 : std::min(out, last / ax.stride + 1));
   return ax;
+}
+
+struct MaxOp {
+  template <class T> static T neutral() { return -std::numeric_limits<T>::infinity(); }
+  template <class T> static T apply(T a, T v) { return (v > a || v != v) ? v : a; }  // NaN wins, as in torch
+};
+struct FastMaxOp {  // the same maximum where no NaN is involved, in one instruction
+  template <class T> static T neutral() { return -std::numeric_limits<T>::infinity(); }
+  template <class T> static T apply(T a, T v) { return v > a ? v : a; }
+};
+struct SumOp {
+  template <class T> static T neutral() { return T(0); }
+  template <class T> static T apply(T a, T v) { return a + v; }
+};
+
+#define MNNX_INLINE inline __attribute__((always_inline))
+
+// Windows of K taps (K = 2, 3: the common kernels) at stride S reduced in registers, one pass.
+template <class R, class T, int K, int S>
+MNNX_INLINE void taps(const T* __restrict p, int64_t d, int64_t n, T* __restrict r) {
+  for (int64_t o = 0; o < n; ++o) {
+    T acc = p[o * S];
+    for (int j = 1; j < K; ++j) acc = R::apply(acc, p[o * S + j * d]);
+    r[o] = acc;
+  }
+}
+
+// r[o] = the reduction of window o of a contiguous row. Interior windows run over all outputs at
+// once (vectorized; a constant stride lets the compiler deinterleave), border windows clip.
+template <class R, class T>
+MNNX_INLINE void reduce_row(const T* row, const Axis& ax, int64_t OW, T* r) {
+  auto clipped = [&](int64_t o) {
+    T acc = R::template neutral<T>();
+    for (int64_t i = 0, w = ax.start[o]; i < ax.count[o]; ++i, w += ax.step) acc = R::apply(acc, row[w]);
+    r[o] = acc;
+  };
+  for (int64_t o = 0; o < ax.lo; ++o) clipped(o);
+  int64_t n = ax.hi - ax.lo, s = ax.stride, d = ax.step, k = ax.k;
+  if (n > 0) {
+    T* ri = r + ax.lo;
+    const T* p = row + (ax.lo * s - ax.pad);
+    if (k == 3 && s == 2) taps<R, T, 3, 2>(p, d, n, ri);
+    else if (k == 2 && s == 2) taps<R, T, 2, 2>(p, d, n, ri);
+    else if (k == 3 && s == 1) taps<R, T, 3, 1>(p, d, n, ri);
+    else if (k == 2 && s == 1) taps<R, T, 2, 1>(p, d, n, ri);
+    else {
+      for (int64_t o = 0; o < n; ++o) ri[o] = p[o * s];
+      for (int64_t j = 1; j < k; ++j) {
+        const T* q = p + j * d;
+        for (int64_t o = 0; o < n; ++o) ri[o] = R::apply(ri[o], q[o * s]);
+      }
+    }
+  }
+  for (int64_t o = std::max(ax.lo, ax.hi); o < OW; ++o) clipped(o);
+}
+
+// o = the reduction of cnt reduced rows (row i at rows[i * step]), in order.
+template <class R, class T>
+MNNX_INLINE void reduce_rows(const T* const* rows, int64_t cnt, int64_t OW, T* __restrict o) {
+  if (cnt == 0) {
+    for (int64_t w = 0; w < OW; ++w) o[w] = R::template neutral<T>();
+  } else if (cnt == 3) {
+    const T *__restrict a = rows[0], *__restrict b = rows[1], *__restrict c = rows[2];
+    for (int64_t w = 0; w < OW; ++w) o[w] = R::apply(R::apply(a[w], b[w]), c[w]);
+  } else if (cnt == 2) {
+    const T *__restrict a = rows[0], *__restrict b = rows[1];
+    for (int64_t w = 0; w < OW; ++w) o[w] = R::apply(a[w], b[w]);
+  } else {
+    for (int64_t w = 0; w < OW; ++w) o[w] = rows[0][w];
+    for (int64_t i = 1; i < cnt; ++i) {
+      const T* __restrict r = rows[i];
+      for (int64_t w = 0; w < OW; ++w) o[w] = R::apply(o[w], r[w]);
+    }
+  }
+}
+
+// The same for torch's indices: value and column of the first maximum, or of the last NaN.
+template <class T, class I>
+MNNX_INLINE void argmax_row(const T* row, const Axis& ax, int64_t OW, T* rv, I* ri) {
+  auto clipped = [&](int64_t o) {
+    T m = -std::numeric_limits<T>::infinity();
+    I best = static_cast<I>(ax.start[o]);
+    for (int64_t i = 0, w = ax.start[o]; i < ax.count[o]; ++i, w += ax.step) {
+      T v = row[w];
+      if (v > m || v != v) m = v, best = static_cast<I>(w);
+    }
+    rv[o] = m, ri[o] = best;
+  };
+  for (int64_t o = 0; o < ax.lo; ++o) clipped(o);
+  int64_t s = ax.stride;
+  for (int64_t o = ax.lo; o < ax.hi; ++o) rv[o] = row[o * s - ax.pad], ri[o] = static_cast<I>(o * s - ax.pad);
+  for (int64_t j = 1; j < ax.k; ++j) {
+    int64_t off = j * ax.step - ax.pad;
+    for (int64_t o = ax.lo; o < ax.hi; ++o) {
+      T v = row[o * s + off];
+      bool c = v > rv[o] || v != v;
+      rv[o] = c ? v : rv[o];
+      ri[o] = c ? static_cast<I>(o * s + off) : ri[o];
+    }
+  }
+  for (int64_t o = std::max(ax.lo, ax.hi); o < OW; ++o) clipped(o);
 }
 
 template <class T>
@@ -134,154 +236,160 @@ T* scratch(size_t n) {
   return v.data();
 }
 
-struct MaxOp {
-  template <class T> static T neutral() { return -std::numeric_limits<T>::infinity(); }
-  template <class T> static T apply(T a, T v) { return (v > a || v != v) ? v : a; }  // NaN wins, as in torch
-};
-struct SumOp {
-  template <class T> static T neutral() { return T(0); }
-  template <class T> static T apply(T a, T v) { return a + v; }
+// Everything a run shares across threads; planes [p0, p1) are one thread's work.
+struct Job {
+  const std::vector<int64_t>* a;
+  const DenseIn* x;
+  const DenseOut* out;
+  const DenseEpilogue* ep;
+  Axis ah, aw;
+  int64_t N, C, H, W, OH, OW;
+  std::vector<int64_t> slot;  // input row -> its reduced row in the per-thread buffer, -1: unused
+  int64_t used = 0;
+
+  Job(const std::vector<int64_t>& args, const DenseIn& in, const DenseOut& o, const DenseEpilogue* e)
+      : a(&args), x(&in), out(&o), ep(e), N(o.shape[0]), C(o.shape[1]), H(in.shape[2]), W(in.shape[3]),
+        OH(o.shape[2]), OW(o.shape[3]) {
+    ah = make_axis(args, 0, H, OH);
+    aw = make_axis(args, 1, W, OW);
+    slot.assign(H, -1);
+    for (int64_t oh = 0; oh < OH; ++oh)
+      for (int64_t i = 0; i < ah.count[oh]; ++i) {
+        int64_t h = ah.start[oh] + i * ah.step;
+        if (slot[h] < 0) slot[h] = used++;
+      }
+  }
+  template <class T>
+  const T* row(int64_t p, int64_t h, T* buf) const {  // row h of plane p, contiguous (copied if strided)
+    const T* r = reinterpret_cast<const T*>(x->data) + (p / C) * x->strides[0] + (p % C) * x->strides[1] + h * x->strides[2];
+    int64_t ws = x->strides[3];
+    if (ws == 1) return r;
+    for (int64_t w = 0; w < W; ++w) buf[w] = r[w * ws];
+    return buf;
+  }
 };
 
-// Reduces one input row (W elements, stride ws) along W into r[0, OW).
 template <class R, class T>
-void reduce_row(const T* row, int64_t W, int64_t ws, const Axis& ax, int64_t OW, T* pad_buf, T* r) {
-  if (ax.uniform) {
-    int64_t len = (OW - 1) * ax.stride + (ax.k - 1) * ax.step + 1, s = ax.stride, d = ax.step;
-    int64_t lo = std::min(ax.pad, len), hi = std::min(ax.pad + W, len);
-    for (int64_t i = 0; i < lo; ++i) pad_buf[i] = R::template neutral<T>();
-    if (ws == 1) std::memcpy(pad_buf + lo, row, (hi - lo) * sizeof(T));
-    else for (int64_t i = lo; i < hi; ++i) pad_buf[i] = row[(i - ax.pad) * ws];
-    for (int64_t i = hi; i < len; ++i) pad_buf[i] = R::template neutral<T>();
-    const T* p = pad_buf;
-    if (s == 1) {
-      for (int64_t o = 0; o < OW; ++o) r[o] = p[o];
-      for (int64_t j = 1; j < ax.k; ++j)
-        for (int64_t o = 0; o < OW; ++o) r[o] = R::apply(r[o], p[o + j * d]);
-    } else {
-      for (int64_t o = 0; o < OW; ++o) r[o] = p[o * s];
-      for (int64_t j = 1; j < ax.k; ++j)
-        for (int64_t o = 0; o < OW; ++o) r[o] = R::apply(r[o], p[o * s + j * d]);
+MNNX_INLINE void value_planes(const Job& j, int64_t p0, int64_t p1) {
+  const std::vector<int64_t>& a = *j.a;
+  int64_t OH = j.OH, OW = j.OW;
+  bool avg = std::is_same_v<R, SumOp>;
+  T* buf = scratch<T>(j.W + j.used * OW + OW);
+  T* rows = buf + j.W;
+  T* div_w = rows + j.used * OW;  // average: divisor along W; times the one along H divides
+  const T** in_rows = scratch<const T*>(j.H);
+  if (avg)
+    for (int64_t o = 0; o < OW; ++o) div_w[o] = T(a[COUNT_PAD] ? j.aw.span[o] : j.aw.count[o]);
+  for (int64_t p = p0; p < p1; ++p) {
+    // max: NaN must win, which costs a second compare per tap; rows without NaN take the plain
+    // maximum, and so do the output rows of planes without any
+    bool exact = false;
+    for (int64_t h = 0; h < j.H; ++h) {
+      if (j.slot[h] < 0) continue;
+      const T* in = j.row<T>(p, h, buf);
+      T* r = rows + j.slot[h] * OW;
+      if constexpr (std::is_same_v<R, MaxOp>) {
+        int nan = 0;  // an integer reduction: it vectorizes without reassociating floats
+        for (int64_t w = 0; w < j.W; ++w) nan |= in[w] != in[w];
+        if (!nan) {
+          reduce_row<FastMaxOp>(in, j.aw, OW, r);
+          continue;
+        }
+        exact = true;
+      }
+      reduce_row<R>(in, j.aw, OW, r);
     }
-    return;
-  }
-  const T* p = row;
-  if (ws != 1) {
-    for (int64_t i = 0; i < W; ++i) pad_buf[i] = row[i * ws];
-    p = pad_buf;
-  }
-  for (int64_t o = 0; o < OW; ++o) {
-    T acc = R::template neutral<T>();
-    for (int64_t i = ax.start[o], e = ax.start[o] + ax.count[o]; i < e; ++i) acc = R::apply(acc, p[i]);
-    r[o] = acc;
+    T* o_plane = reinterpret_cast<T*>(j.out->data) + p * OH * OW;
+    for (int64_t oh = 0; oh < OH; ++oh) {
+      T* o = o_plane + oh * OW;
+      int64_t cnt = j.ah.count[oh];
+      for (int64_t i = 0; i < cnt; ++i) in_rows[i] = rows + j.slot[j.ah.start[oh] + i * j.ah.step] * OW;
+      if (std::is_same_v<R, MaxOp> && !exact) reduce_rows<FastMaxOp>(in_rows, cnt, OW, o);
+      else reduce_rows<R>(in_rows, cnt, OW, o);
+      if (avg && a[DIVISOR]) {
+        T dv = T(a[DIVISOR]);
+        for (int64_t w = 0; w < OW; ++w) o[w] = o[w] / dv;
+      } else if (avg) {
+        T dh = T(a[COUNT_PAD] ? j.ah.span[oh] : cnt);
+        for (int64_t w = 0; w < OW; ++w) o[w] = o[w] / (dh * div_w[w]);
+      }
+    }
+    if (j.ep) (*j.ep)(p * OH * OW, OH * OW);
   }
 }
 
-template <class R, class T>
-void pool_values(const std::vector<int64_t>& a, const DenseIn& x, const DenseOut& out, const DenseEpilogue* ep) {
-  int64_t N = out.shape[0], C = out.shape[1], OH = out.shape[2], OW = out.shape[3], H = x.shape[2], W = x.shape[3];
-  if (N * C * OH * OW == 0) return;
-  Axis ah = make_axis(a, 0, H, OH), aw = make_axis(a, 1, W, OW);
-  // rows some window reads, and where each one's reduction lives in the per-thread buffer
-  std::vector<int64_t> slot(H, -1);
-  int64_t used = 0;
-  for (int64_t o = 0; o < OH; ++o)
-    for (int64_t i = 0; i < ah.count[o]; ++i) {
-      int64_t h = ah.start[o] + i * ah.step;
-      if (slot[h] < 0) slot[h] = used++;
-    }
-  // average: per-position divisors along W and H (their product divides, as torch's pool_size)
-  bool avg = std::is_same_v<R, SumOp>;
-  std::vector<T> div_w(OW, T(1));
-  std::vector<int64_t> div_h(OH, 1);
-  if (avg) {
-    for (int64_t o = 0; o < OW; ++o) div_w[o] = T(a[COUNT_PAD] ? aw.span[o] : aw.count[o]);
-    for (int64_t o = 0; o < OH; ++o) div_h[o] = a[COUNT_PAD] ? ah.span[o] : ah.count[o];
-  }
-  int64_t pad_len = std::max(W, aw.uniform ? (OW - 1) * aw.stride + (aw.k - 1) * aw.step + 1 : 0);
-  int64_t grain = std::max<int64_t>(1, (int64_t(1) << 15) / std::max<int64_t>(1, H * W));
-  parallel_for(N * C, grain, [&](int64_t p0, int64_t p1, int) {
-    T* buf = scratch<T>(pad_len + used * OW);
-    T* rows = buf + pad_len;
-    for (int64_t p = p0; p < p1; ++p) {
-      const T* plane = reinterpret_cast<const T*>(x.data) + (p / C) * x.strides[0] + (p % C) * x.strides[1];
-      for (int64_t h = 0; h < H; ++h)
-        if (slot[h] >= 0) reduce_row<R>(plane + h * x.strides[2], W, x.strides[3], aw, OW, buf, rows + slot[h] * OW);
-      T* o_plane = reinterpret_cast<T*>(out.data) + p * OH * OW;
-      for (int64_t oh = 0; oh < OH; ++oh) {
-        T* o = o_plane + oh * OW;
-        if (ah.count[oh] == 0) {
-          for (int64_t j = 0; j < OW; ++j) o[j] = R::template neutral<T>();
-        } else {
-          const T* r0 = rows + slot[ah.start[oh]] * OW;
-          for (int64_t j = 0; j < OW; ++j) o[j] = r0[j];
-          for (int64_t i = 1; i < ah.count[oh]; ++i) {
-            const T* r = rows + slot[ah.start[oh] + i * ah.step] * OW;
-            for (int64_t j = 0; j < OW; ++j) o[j] = R::apply(o[j], r[j]);
-          }
-        }
-        if (avg) {
-          if (a[DIVISOR]) {
-            T dv = T(a[DIVISOR]);
-            for (int64_t j = 0; j < OW; ++j) o[j] = o[j] / dv;
-          } else {
-            T dh = T(div_h[oh]);
-            for (int64_t j = 0; j < OW; ++j) o[j] = o[j] / (dh * div_w[j]);
-          }
+// Rows first (value and column of each row's winner), then rows in order with the same rule:
+// the first maximum in row-major order, or the last NaN, exactly as torch's window loop.
+template <class T, class I>
+MNNX_INLINE void index_planes(const Job& j, int64_t p0, int64_t p1) {
+  int64_t OH = j.OH, OW = j.OW, W = j.W;
+  T* buf = scratch<T>(W + j.used * OW + OW);
+  T* rv = buf + W;
+  T* m = rv + j.used * OW;
+  I* ri = scratch<I>(j.used * OW + OW);
+  I* best = ri + j.used * OW;
+  for (int64_t p = p0; p < p1; ++p) {
+    for (int64_t h = 0; h < j.H; ++h)
+      if (j.slot[h] >= 0) argmax_row(j.row<T>(p, h, buf), j.aw, OW, rv + j.slot[h] * OW, ri + j.slot[h] * OW);
+    int64_t* o_plane = reinterpret_cast<int64_t*>(j.out->data) + p * OH * OW;
+    for (int64_t oh = 0; oh < OH; ++oh) {
+      int64_t h0 = j.ah.start[oh];
+      for (int64_t w = 0; w < OW; ++w) m[w] = -std::numeric_limits<T>::infinity(), best[w] = static_cast<I>(h0 * W + j.aw.start[w]);
+      for (int64_t i = 0; i < j.ah.count[oh]; ++i) {
+        int64_t h = h0 + i * j.ah.step;
+        const T* v = rv + j.slot[h] * OW;
+        const I* c = ri + j.slot[h] * OW;
+        I base = static_cast<I>(h * W);
+        for (int64_t w = 0; w < OW; ++w) {
+          bool take = v[w] > m[w] || v[w] != v[w];
+          m[w] = take ? v[w] : m[w];
+          best[w] = take ? base + c[w] : best[w];
         }
       }
-      if (ep) (*ep)(p * OH * OW, OH * OW);
+      int64_t* o = o_plane + oh * OW;
+      for (int64_t w = 0; w < OW; ++w) o[w] = best[w];
     }
-  });
+    if (j.ep) (*j.ep)(p * OH * OW, OH * OW);
+  }
 }
 
-// torch's loop: the first maximum in row-major window order, or the last NaN.
-template <class T>
-void pool_indices(const std::vector<int64_t>& a, const DenseIn& x, const DenseOut& out, const DenseEpilogue* ep) {
-  int64_t N = out.shape[0], C = out.shape[1], OH = out.shape[2], OW = out.shape[3], H = x.shape[2], W = x.shape[3];
-  if (N * C * OH * OW == 0) return;
-  Axis ah = make_axis(a, 0, H, OH), aw = make_axis(a, 1, W, OW);
-  int64_t grain = std::max<int64_t>(1, (int64_t(1) << 14) / std::max<int64_t>(1, H * W));
-  parallel_for(N * C, grain, [&](int64_t p0, int64_t p1, int) {
-    for (int64_t p = p0; p < p1; ++p) {
-      const T* plane = reinterpret_cast<const T*>(x.data) + (p / C) * x.strides[0] + (p % C) * x.strides[1];
-      int64_t* o = reinterpret_cast<int64_t*>(out.data) + p * OH * OW;
-      for (int64_t oh = 0; oh < OH; ++oh)
-        for (int64_t ow = 0; ow < OW; ++ow) {
-          int64_t h0 = ah.start[oh], w0 = aw.start[ow], best = h0 * W + w0;
-          T m = -std::numeric_limits<T>::infinity();
-          for (int64_t i = 0; i < ah.count[oh]; ++i) {
-            int64_t h = h0 + i * ah.step;
-            const T* row = plane + h * x.strides[2];
-            for (int64_t j = 0; j < aw.count[ow]; ++j) {
-              int64_t w = w0 + j * aw.step;
-              T v = row[w * x.strides[3]];
-              if (v > m || v != v) m = v, best = h * W + w;
-            }
-          }
-          o[oh * OW + ow] = best;
-        }
-      if (ep) (*ep)(p * OH * OW, OH * OW);
-    }
-  });
+// Hot loops compiled per ISA, the best one picked at load time (GCC/Clang function multiversioning).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__APPLE__)
+#define MNNX_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define MNNX_CLONES
+#endif
+
+MNNX_CLONES void max_f32(const Job& j, int64_t p0, int64_t p1) { value_planes<MaxOp, float>(j, p0, p1); }
+MNNX_CLONES void max_f64(const Job& j, int64_t p0, int64_t p1) { value_planes<MaxOp, double>(j, p0, p1); }
+MNNX_CLONES void sum_f32(const Job& j, int64_t p0, int64_t p1) { value_planes<SumOp, float>(j, p0, p1); }
+MNNX_CLONES void sum_f64(const Job& j, int64_t p0, int64_t p1) { value_planes<SumOp, double>(j, p0, p1); }
+MNNX_CLONES void idx_f32(const Job& j, int64_t p0, int64_t p1) { index_planes<float, int32_t>(j, p0, p1); }
+MNNX_CLONES void idx_f64(const Job& j, int64_t p0, int64_t p1) { index_planes<double, int64_t>(j, p0, p1); }
+void idx_f32_wide(const Job& j, int64_t p0, int64_t p1) { index_planes<float, int64_t>(j, p0, p1); }
+
+void run(void (*fn)(const Job&, int64_t, int64_t), const std::vector<int64_t>& a, const DenseIn& x, const DenseOut& out,
+         const DenseEpilogue* ep) {
+  if (numel(out.shape) == 0) return;
+  Job j(a, x, out, ep);
+  int64_t grain = std::max<int64_t>(1, (int64_t(1) << 15) / std::max<int64_t>(1, j.H * j.W));
+  parallel_for(j.N * j.C, grain, [&](int64_t p0, int64_t p1, int) { fn(j, p0, p1); });
 }
 
 }  // namespace
 
 void run_MAX_POOL2D(const std::vector<int64_t>& a, const std::vector<DenseIn>& in, const DenseOut& out, const DenseEpilogue* ep) {
-  if (out.dt == DType::FLOAT32) pool_values<MaxOp, float>(a, in[0], out, ep);
-  else pool_values<MaxOp, double>(a, in[0], out, ep);
+  run(out.dt == DType::FLOAT32 ? &max_f32 : &max_f64, a, in[0], out, ep);
 }
 
 void run_AVG_POOL2D(const std::vector<int64_t>& a, const std::vector<DenseIn>& in, const DenseOut& out, const DenseEpilogue* ep) {
-  if (out.dt == DType::FLOAT32) pool_values<SumOp, float>(a, in[0], out, ep);
-  else pool_values<SumOp, double>(a, in[0], out, ep);
+  run(out.dt == DType::FLOAT32 ? &sum_f32 : &sum_f64, a, in[0], out, ep);
 }
 
 void run_MAX_POOL2D_INDICES(const std::vector<int64_t>& a, const std::vector<DenseIn>& in, const DenseOut& out,
                             const DenseEpilogue* ep) {
-  if (in[0].dt == DType::FLOAT32) pool_indices<float>(a, in[0], out, ep);
-  else pool_indices<double>(a, in[0], out, ep);
+  bool narrow = in[0].shape[2] * in[0].shape[3] < (int64_t(1) << 31);  // flat indices fit 32 bits
+  run(in[0].dt == DType::FLOAT64 ? &idx_f64 : narrow ? &idx_f32 : &idx_f32_wide, a, in[0], out, ep);
 }
 
 }  // namespace mnnx
