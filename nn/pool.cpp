@@ -202,6 +202,25 @@ MNNX_INLINE void reduce_rows(const T* const* rows, int64_t cnt, int64_t OW, T* _
   }
 }
 
+// Interior windows for the indices: K taps at stride S (0: the runtime k, s), in registers.
+template <class T, class I, int K, int S>
+MNNX_INLINE void argtaps(const T* __restrict p, int64_t k, int64_t s, int64_t d, int64_t n, I col0, T* __restrict rv,
+                         I* __restrict ri) {
+  if (K) k = K;
+  if (S) s = S;
+  for (int64_t o = 0; o < n; ++o) {
+    T m = p[o * s];
+    I best = static_cast<I>(col0 + o * s);
+    for (int64_t j = 1; j < k; ++j) {
+      T v = p[o * s + j * d];
+      bool c = v > m || v != v;
+      m = c ? v : m;
+      best = c ? static_cast<I>(col0 + o * s + j * d) : best;
+    }
+    rv[o] = m, ri[o] = best;
+  }
+}
+
 // The same for torch's indices: value and column of the first maximum, or of the last NaN.
 template <class T, class I>
 MNNX_INLINE void argmax_row(const T* row, const Axis& ax, int64_t OW, T* rv, I* ri) {
@@ -215,16 +234,15 @@ MNNX_INLINE void argmax_row(const T* row, const Axis& ax, int64_t OW, T* rv, I* 
     rv[o] = m, ri[o] = best;
   };
   for (int64_t o = 0; o < ax.lo; ++o) clipped(o);
-  int64_t s = ax.stride;
-  for (int64_t o = ax.lo; o < ax.hi; ++o) rv[o] = row[o * s - ax.pad], ri[o] = static_cast<I>(o * s - ax.pad);
-  for (int64_t j = 1; j < ax.k; ++j) {
-    int64_t off = j * ax.step - ax.pad;
-    for (int64_t o = ax.lo; o < ax.hi; ++o) {
-      T v = row[o * s + off];
-      bool c = v > rv[o] || v != v;
-      rv[o] = c ? v : rv[o];
-      ri[o] = c ? static_cast<I>(o * s + off) : ri[o];
-    }
+  int64_t n = ax.hi - ax.lo, s = ax.stride, k = ax.k, d = ax.step, col0 = ax.lo * s - ax.pad;
+  if (n > 0) {
+    const T* p = row + col0;
+    T* v = rv + ax.lo;
+    I* c = ri + ax.lo;
+    if (k == 3 && s == 2) argtaps<T, I, 3, 2>(p, k, s, d, n, col0, v, c);
+    else if (k == 2 && s == 2) argtaps<T, I, 2, 2>(p, k, s, d, n, col0, v, c);
+    else if (k == 3 && s == 1) argtaps<T, I, 3, 1>(p, k, s, d, n, col0, v, c);
+    else argtaps<T, I, 0, 0>(p, k, s, d, n, col0, v, c);
   }
   for (int64_t o = std::max(ax.lo, ax.hi); o < OW; ++o) clipped(o);
 }
