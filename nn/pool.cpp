@@ -80,7 +80,6 @@ NodeP make_max_pool2d(const NodeP& x, const Pool2d& p, bool indices) {
 
 NodeP make_avg_pool2d(const NodeP& x, const Pool2d& p, bool count_include_pad, int64_t divisor_override) {
   if (p.dilation[0] != 1 || p.dilation[1] != 1) fail(ErrKind::VALUE, "avg_pool2d: dilation is not supported");
-  if (divisor_override < 0) fail(ErrKind::VALUE, "avg_pool2d: divisor_override must be positive, got " + std::to_string(divisor_override));
   return make_pool("avg_pool2d", Op::AVG_POOL2D, x, p, count_include_pad, divisor_override);
 }
 

@@ -81,7 +81,7 @@ def test_avg_pool2d(dtype, data):
     kw = dict(kernel_size=k, stride=data.draw(st.one_of(st.none(), pairs)),
               padding=data.draw(st.tuples(st.integers(0, kk[0] // 2), st.integers(0, kk[1] // 2))),
               ceil_mode=data.draw(st.booleans()), count_include_pad=data.draw(st.booleans()),
-              divisor_override=data.draw(st.sampled_from([None, 1, 3])))
+              divisor_override=data.draw(st.sampled_from([None, 1, 3, -2])))
     want, err = _torch_or_error(lambda: TF.avg_pool2d(torch.from_numpy(x), **kw))
     if err is not None:
         with pytest.raises(ValueError):
