@@ -79,3 +79,19 @@ def test_errors():
         F.hardtanh(np.ones(2), 1.0, -1.0)
     with pytest.raises(ValueError, match="alpha"):
         F.celu(np.ones(2), alpha=0.0)
+
+
+def test_epilogue_not_fused_when_read_outside(rng):
+    """The epilogue rewrites the GEMM's buffer: a path node also read by another result must not fuse."""
+    x, w = rng.standard_normal((16, 8)).astype(np.float32), rng.standard_normal((8, 4)).astype(np.float32)
+
+    def build():
+        a = mnp.asarray(x) @ mnp.asarray(w)
+        u = a + 1.0
+        return F.silu(u) * a, u * 3.0  # u (which reads a) feeds both results
+
+    v, z = build()
+    assert "fused epilogue" not in mnnx.debug.explain(v, z, file=io.StringIO())
+    a = x @ w
+    np.testing.assert_allclose(np.asarray(v), (a + 1) / (1 + np.exp(-(a + 1))) * a, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(np.asarray(z), (a + 1) * 3, rtol=1e-5, atol=1e-5)
