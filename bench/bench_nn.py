@@ -6,7 +6,7 @@
 - softmax and layer_norm over the last axis of (1024, 4096) float32 (issue 4's target: >= torch)
 
 mnnx's timing includes building the lazy graph and realizing it (`.realize()`); every result is checked
-against torch before timing."""
+against torch before timing. `--cpu`: one thread each, CPU time per call (for a machine others share)."""
 import numpy as np
 
 import mnnx
@@ -30,8 +30,29 @@ def _check(got, want, tol):
 
 def _row(label, f_mx, f_t, tol=1e-5, targets=TORCH_TARGET):
     _check(f_mx(), f_t(), tol)
-    t = compare({"mnnx": f_mx, "torch": f_t})
+    t = _compare[0]({"mnnx": f_mx, "torch": f_t})
     return Row(label, t.pop("mnnx"), t, targets)
+
+
+_compare = [compare]
+
+
+def cpu_time_compare(fns, repeat=21):
+    """--cpu: one thread each, CPU time of this process per call (median of `repeat`). On a machine
+    shared with other jobs, wall-clock 2-thread timings mostly measure the neighbours (torch's
+    OpenMP threads suffer most); per-call CPU time of one thread does not."""
+    import time
+    from common import Timing
+    out = {}
+    for name, fn in fns.items():
+        fn(), fn()
+        ts = []
+        for _ in range(repeat):
+            t = time.process_time()
+            fn()
+            ts.append(time.process_time() - t)
+        out[name] = Timing(median=float(np.median(ts)), min=float(min(ts)), samples=ts, number=1)
+    return out
 
 
 def _realize(r):
@@ -86,5 +107,11 @@ def run():
 
 
 if __name__ == "__main__":
+    import sys
     from common import run_standalone
+    if "--cpu" in sys.argv:
+        import common
+        common.BENCH_THREADS = 1
+        common.setup_threads()
+        _compare[0] = cpu_time_compare
     run_standalone(run)
