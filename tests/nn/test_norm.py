@@ -129,8 +129,13 @@ def test_softmax_details(rng):
     _close(F.log_softmax(big, 1), TF.log_softmax(_t(big), 1), np.float32)
     with pytest.raises(IndexError):
         F.softmax(x, 2)
-    with pytest.raises(TypeError):
-        F.softmax(np.ones((2, 2), np.int64), 1)
+    for dim in (0, 1):  # the row kernel (last dim) and the reductions (other dims)
+        with pytest.raises(TypeError):
+            F.softmax(np.ones((2, 2), np.int64), dim)
+        h = rng.standard_normal((3, 4)).astype(np.float16)
+        got = F.log_softmax(h, dim)
+        assert got.dtype == np.float16
+        np.testing.assert_allclose(np.asarray(got), TF.log_softmax(_t(h).float(), dim).numpy(), atol=2e-3, rtol=2e-3)
 
 
 def test_inference_is_one_kernel():
