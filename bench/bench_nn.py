@@ -3,7 +3,8 @@
 - max_pool2d 3x3 stride 2 pad 1, avg_pool2d 3x3/2 pad 1 and 2x2/2, adaptive_avg_pool2d to 1 (global),
   max_pool2d with indices, on (8, 64, 112, 112) float32
 - batch_norm inference on (8, 64, 56, 56) float32
-- softmax and layer_norm over the last axis of (1024, 4096) float32 (issue 4's target: >= torch)
+- softmax and layer_norm over the last axis of (1024, 4096) float32 (issue 4's target: >= torch),
+  softmax over dim 1 of (8, 21, 128, 128), group_norm on (8, 64, 56, 56)
 
 mnnx's timing includes building the lazy graph and realizing it (`.realize()`); every result is checked
 against torch before timing. `--cpu`: one thread each, CPU time per call (for a machine others share)."""
@@ -101,6 +102,13 @@ def run():
     rows.append(_row("softmax dim=-1, (1024,4096) f32", lambda: F.softmax(xr, -1).realize(), lambda: TF.softmax(xr_t, -1)))
     rows.append(_row("log_softmax dim=-1, (1024,4096) f32", lambda: F.log_softmax(xr, -1).realize(),
                      lambda: TF.log_softmax(xr_t, -1), 1e-4))
+    xs_np = rng.standard_normal((8, 21, 128, 128), dtype=np.float32)
+    xs, xs_t = mnp.asarray(xs_np), torch.from_numpy(xs_np)
+    rows.append(_row("softmax dim=1, (8,21,128,128) f32", lambda: F.softmax(xs, 1).realize(), lambda: TF.softmax(xs_t, 1)))
+    xg_np = rng.standard_normal(BN_SHAPE, dtype=np.float32)
+    xg, xg_t = mnp.asarray(xg_np), torch.from_numpy(xg_np)
+    rows.append(_row("group_norm 8 groups, (8,64,56,56) f32", lambda: F.group_norm(xg, 8, cm[0], cm[3]).realize(),
+                     lambda: TF.group_norm(xg_t, 8, ct[0], ct[3]), 1e-4))
     rows.append(_row("layer_norm (4096,), (1024,4096) f32", lambda: F.layer_norm(xr, (4096,), w, b).realize(),
                      lambda: TF.layer_norm(xr_t, (4096,), w_t, b_t), 1e-4))
     return rows
