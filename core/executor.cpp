@@ -183,7 +183,7 @@ void run_ew(const Kernel& k, const Plan& plan, const Bindings& b) {
   int64_t total = numel(p.shape);
   size_t esz = dtype_size(k.out_dt);
   char* out = resolve(k.out, b, plan) + k.out_offset * static_cast<int64_t>(esz);
-  bool contiguous = p.shape.empty() || (p.shape.size() == 1 && k.out_strides[0] == 1);
+  bool contiguous = is_contiguous(p.shape, k.out_strides);  // row-major: block [s, s+n) is out[s, s+n)
   int64_t nblocks = (total + kBlock - 1) / kBlock;
   parallel_for(nblocks, kGrainElems / kBlock, [&](int64_t b0, int64_t b1, int) {
     Evaluator ev(p, b, plan, scratch(regs_bytes(p)));

@@ -1,6 +1,7 @@
 // Lowering: expressions with movement pushed down to strided loads, fused into blocked-VM programs;
 // reductions, scans, row kernels and joins around them; then a memory plan for the intermediates.
 #include <algorithm>
+#include <functional>
 #include <numeric>
 #include <sstream>
 #include <unordered_map>
@@ -212,20 +213,39 @@ class Lowering {
   }
 
   // The dense node that elementwise n can take as its producer: reached through same-shaped
-  // elementwise nodes used only on this path (nothing else may read the buffer the epilogue
-  // rewrites in place), itself used once, not kept, of n's shape and dtype.
+  // elementwise nodes (the expression inlined into n's program), itself not kept, of n's shape and
+  // dtype. The epilogue rewrites the dense buffer in place, so every node on a path from n down to
+  // it may be read only from inside the expression (gelu(x @ w + b) reads x @ w + b twice).
   Node* epilogue_producer(Node* n) {
     if (!is_elementwise(n->op)) return nullptr;
-    std::vector<Node*> stack{n};
-    while (!stack.empty()) {
-      Node* m = stack.back();
-      stack.pop_back();
-      for (auto& in : m->inputs) {
+    std::unordered_map<Node*, int> inside;  // reads of a node from within the expression
+    std::vector<Node*> order{n}, dense;     // expression nodes in discovery order; candidates
+    for (size_t i = 0; i < order.size(); ++i) {
+      for (auto& in : order[i]->inputs) {
         Node* x = in.get();
-        if (x->realized() || x->op == Op::SCALAR || x->shape != n->shape || c_.kept(x) >= 0 || done_.count(x) || uses_[x] != 1) continue;
-        if (op_kind(x->op) == OpKind::DENSE && x->dtype == n->dtype) return x;
-        if (is_elementwise(x->op)) stack.push_back(x);
+        if (x->realized() || x->op == Op::SCALAR || x->shape != n->shape || c_.kept(x) >= 0 || done_.count(x)) continue;
+        if (inside[x]++) continue;  // seen before
+        if (op_kind(x->op) == OpKind::DENSE && x->dtype == n->dtype) dense.push_back(x);
+        else if (is_elementwise(x->op)) order.push_back(x);
       }
+    }
+    std::unordered_map<Node*, bool> in_expr;
+    for (Node* m : order) in_expr[m] = true;
+    for (Node* d : dense) {
+      if (inside[d] != uses_[d]) continue;
+      std::unordered_map<Node*, bool> memo;
+      std::function<bool(Node*)> reaches = [&](Node* m) {  // m reads d, through the expression
+        if (m == d) return true;
+        if (!in_expr.count(m)) return false;
+        auto it = memo.find(m);
+        if (it != memo.end()) return it->second;
+        bool r = false;
+        for (auto& in : m->inputs) r = r || reaches(in.get());
+        return memo[m] = r;
+      };
+      bool ok = true;
+      for (size_t i = 1; i < order.size() && ok; ++i) ok = !reaches(order[i]) || inside[order[i]] == uses_[order[i]];
+      if (ok) return d;
     }
     return nullptr;
   }
