@@ -109,7 +109,10 @@ def _topo(roots):
         seen.add(i)
         stack.append((v, True))
         if not _C.ag_is_leaf(v):
-            for x in _C.ag_inputs(v):
+            ins = _C.ag_inputs(v)
+            if not ins:  # computed with grad, but retain_graph=False forgot how
+                raise RuntimeError(_FREED)
+            for x in ins:
                 if _C.ag_requires_grad(x) and _C.ag_node_id(x) not in seen:
                     stack.append((x, False))
     return order
@@ -142,8 +145,6 @@ def _backprop(roots, seeds, targets, retain_graph):
         if _C.ag_is_leaf(v):
             continue
         ins = _C.ag_inputs(v)
-        if not ins:
-            raise RuntimeError(_FREED)
         op = v._op
         if op not in RULES:
             raise RuntimeError(f"mnnx autograd: no gradient rule for op '{op}'")
