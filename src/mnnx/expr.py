@@ -80,7 +80,8 @@ def bias_add(value, bias):
 
 def relu(x, slope=0.0):
     x = operand(x)
-    return _mnp.where(x > 0, x, x * slope) if slope else _mnp.maximum(x, 0)
+    # torch's gradient at 0 is 0 (maximum would split it); NaN passes through
+    return _mnp.where(x > 0, x, x * slope) if slope else _mnp.where(x <= 0, 0, x)
 
 
 def relu6(x, min_value=0.0, max_value=6.0):
