@@ -6,7 +6,7 @@ import builtins as _b
 import numpy as _np
 
 from . import _C
-from ._tensor import Var, operand, cast as _cast
+from ._tensor import Var, OPS as _OPS, operand, cast as _cast
 from . import numpy as _mnp
 from .numpy import _shape as _S
 
@@ -108,7 +108,7 @@ def _rownorm(op, x, axis, w=None, b=None, eps=0.0):
     ax = _S._norm_axis(axis, x.ndim)
     last = ax == x.ndim - 1
     y = x if last else _S.moveaxis(x, ax, -1)
-    r = _C.rownorm(_C.op_table()[op], y, w, b, eps)
+    r = _C.rownorm(_OPS[op], y, w, b, eps)
     return r if last else _S.moveaxis(r, -1, ax)
 
 

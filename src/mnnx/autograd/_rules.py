@@ -372,19 +372,22 @@ def _matmul(y, g, ins):
 
 
 def conv2d_weight_grad(x, gy, kh, kw, stride, padding, dilation, groups):
-    """d(conv2d(x, w))/dw contracted with gy, as one grouped conv2d: images become channels and
-    channels images, the stride becomes the dilation. -> (O, C/groups, kh, kw)"""
+    """d(conv2d(x, w))/dw contracted with gy -> (O, C/groups, kh, kw): the im2col matrix of x
+    (channels, taps, then every output position of every image) times gy, one GEMM per group with
+    the images and positions as its long K axis. Built from slices, a concat and a matmul, so it
+    differentiates again."""
     n, c, h, w = x.shape
-    cg = c // groups
-    if groups == 1:
-        xt = _C.permute(x, [1, 0, 2, 3])
-    else:
-        xt = _C.reshape(_C.permute(_C.reshape(x, [n, groups, cg, h, w]), [2, 1, 0, 3, 4]), [cg, groups * n, h, w])
-    gt = _C.permute(gy, [1, 0, 2, 3])
-    r = _C.conv2d(xt, gt, [dilation[0], dilation[1], padding[0], padding[1], stride[0], stride[1], groups])
-    if r.shape[2] != kh or r.shape[3] != kw:  # rows the stride skipped over at the far edge
-        r = _C.slice(r, [0, 0, 0, 0], [1, 1, 1, 1], [r.shape[0], r.shape[1], kh, kw])
-    return _C.permute(r, [1, 0, 2, 3])
+    o, oh, ow = gy.shape[1], gy.shape[2], gy.shape[3]
+    (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
+    xc = _C.permute(x, [1, 0, 2, 3])  # (C, N, H, W): channels outermost, as the GEMM wants its rows
+    if ph or pw:
+        xc = _C.assign(_zeros([c, n, h + 2 * ph, w + 2 * pw], x), xc, [0, 0, ph, pw], [1, 1, 1, 1], [c, n, h, w])
+    taps = [_C.reshape(_C.slice(xc, [0, 0, i * dh, j * dw], [1, 1, sh, sw], [c, n, oh, ow]), [c, 1, n, oh, ow])
+            for i in range(kh) for j in range(kw)]
+    cols = _C.concat(taps, 1) if len(taps) > 1 else taps[0]  # (C, KH*KW, N, OH, OW)
+    cols = _C.reshape(cols, [groups, c // groups * kh * kw, n * oh * ow])
+    gg = _C.reshape(_C.permute(gy, [1, 0, 2, 3]), [groups, o // groups, n * oh * ow])
+    return _C.reshape(_C.matmul(gg, _swap_last(cols)), [o, c // groups, kh, kw])
 
 
 def _conv_args(y):
