@@ -387,7 +387,8 @@ def conv2d_weight_grad(x, gy, kh, kw, stride, padding, dilation, groups):
     cols = _C.concat(taps, 1) if len(taps) > 1 else taps[0]  # (C, KH*KW, N, OH, OW)
     cols = _C.reshape(cols, [groups, c // groups * kh * kw, n * oh * ow])
     gg = _C.reshape(_C.permute(gy, [1, 0, 2, 3]), [groups, o // groups, n * oh * ow])
-    return _C.reshape(_C.matmul(gg, _swap_last(cols)), [o, c // groups, kh, kw])
+    # cols @ gg^T streams the big matrix row by row (faster here than gg @ cols^T), then one small transpose
+    return _C.reshape(_swap_last(_C.matmul(cols, _swap_last(gg))), [o, c // groups, kh, kw])
 
 
 def _conv_args(y):
@@ -400,9 +401,20 @@ def _conv2d(y, g, ins):
     x, w = ins
     s, p, d, groups, _ = _conv_args(y)
     kh, kw = w.shape[2], w.shape[3]
-    # output padding recovers the rows of x the stride left unread
-    op = [x.shape[2 + i] - ((y.shape[2 + i] - 1) * s[i] - 2 * p[i] + d[i] * ((kh, kw)[i] - 1) + 1) for i in range(2)]
-    gx = _C.conv_transpose2d(g, w, [s[0], s[1], p[0], p[1], d[0], d[1], groups, op[0], op[1]])
+    k = (kh, kw)
+    if s == (1, 1) and all(p[i] <= d[i] * (k[i] - 1) for i in range(2)):
+        # stride 1: the transposed conv is a conv with the kernel flipped and channels swapped, which
+        # runs on the forward kernels (Winograd for 3x3)
+        o, cg = w.shape[0], w.shape[1]
+        wf = _C.slice(w, [0, 0, kh - 1, kw - 1], [1, 1, -1, -1], list(w.shape))
+        wf = _C.reshape(_C.permute(_C.reshape(wf, [groups, o // groups, cg, kh, kw]), [0, 2, 1, 3, 4]),
+                        [groups * cg, o // groups, kh, kw])
+        q = [d[i] * (k[i] - 1) - p[i] for i in range(2)]
+        gx = _C.conv2d(g, wf, [1, 1, q[0], q[1], d[0], d[1], groups])
+    else:
+        # output padding recovers the rows of x the stride left unread
+        op = [x.shape[2 + i] - ((y.shape[2 + i] - 1) * s[i] - 2 * p[i] + d[i] * (k[i] - 1) + 1) for i in range(2)]
+        gx = _C.conv_transpose2d(g, w, [s[0], s[1], p[0], p[1], d[0], d[1], groups, op[0], op[1]])
     return [gx, conv2d_weight_grad(x, g, kh, kw, s, p, d, groups)]
 
 
