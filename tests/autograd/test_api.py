@@ -257,3 +257,28 @@ def test_training_steps_hit_the_plan_cache():
     assert info[-1].misses == info[2].misses, "steps after the first built new plans"
     assert info[-1].hits - info[2].hits >= 97
 
+
+
+def test_backward_habit_training_loop_one_plan_per_step_and_graph_freed():
+    rng = np.random.default_rng(3)
+    x = mnp.asarray(rng.standard_normal((32, 6)).astype(np.float32))
+    y = mnp.asarray(np.argmax(np.asarray(x) @ rng.standard_normal((6, 4)), axis=1))
+    w = mnnx.tensor(rng.standard_normal((6, 4)).astype(np.float32) * 0.1, requires_grad=True)
+    b = mnnx.tensor(np.zeros(4, np.float32), requires_grad=True)
+    losses, info = [], []
+    for _ in range(60):
+        loss = NF.cross_entropy(x @ w + b, y)
+        loss.backward()
+        # the loss was computed in the same plan as the gradients and forgot its graph (retain_graph=False),
+        # so keeping old losses does not keep old parameters alive
+        assert loss._realized and mnnx._C.ag_inputs(loss) == []
+        with mnnx.no_grad():  # PyTorch's manual SGD: the update is realized with the next step's plan
+            w -= 0.5 * w.grad
+            b -= 0.5 * b.grad
+        w.grad = None
+        b.grad = None
+        losses.append(float(loss))
+        info.append(mnnx.debug.plan_cache_info())
+    assert losses[-1] < 0.5 * losses[0]
+    assert info[-1].misses == info[3].misses
+    assert info[-1].hits - info[3].hits == 56  # one plan per step: forward, backward and the last update

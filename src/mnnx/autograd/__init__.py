@@ -232,7 +232,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False):
             old = _C.ag_grad(leaf)
             new.append((leaf, g if old is None else old + g))
     del found, leaves, seeds
-    _C.realize([g for _, g in new])
+    _C.realize([g for _, g in new] + [y for y in outputs if isinstance(y, Var)])  # one plan: the outputs too
     if not retain:
         for y in outputs:
             _C.ag_free_graph(y)
