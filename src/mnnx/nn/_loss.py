@@ -58,28 +58,29 @@ def _nll_from_logp(logp, target, weight, ignore_index, reduction, smoothing=0.0)
     bad = (tv != ignore_index) & ((tv < 0) | (tv >= n_classes))
     if bad.any():
         raise IndexError(f"Target {int(tv[bad].flat[0])} is out of bounds.")
+    ignored = int(_np.count_nonzero(tv == ignore_index))
     tk = _C.reshape(t, list(t.shape[:cax]) + [1] + list(t.shape[cax:]))
     classes = _C.iota(list(logp.shape), cax, t._dtype_char)
-    hit = classes == tk  # an ignored target matches no class in range ...
-    valid = cast(t != ignore_index, logp.dtype)  # ... unless ignore_index is a class: masked here
+    hit = classes == tk  # an ignored target matches no class in range, unless ignore_index is a class:
+    valid = cast(t != ignore_index, logp.dtype) if ignored else None  # masked then (only when present)
+
+    def masked(v):
+        return v if valid is None else v * valid
     w = _class_weight(weight, n_classes, logp.ndim, logp.dtype) if weight is not None else None
     # a selection, not a product with a one-hot: -inf log-probabilities elsewhere stay out of it
-    picked = mnp.where(hit, logp if w is None else logp * w, 0.0)
-    per_w = (_C.reduce(OPS["sum"], cast(hit, logp.dtype) if w is None else mnp.where(hit, w, 0.0), [cax], False)
-             * valid)  # the weight of each element's target
-    loss = -_C.reduce(OPS["sum"], picked, [cax], False) * valid
+    loss = masked(-_C.reduce(OPS["sum"], mnp.where(hit, logp if w is None else logp * w, 0.0), [cax], False))
     if smoothing:
-        smooth = -_C.reduce(OPS["sum"], logp if w is None else logp * w, [cax], False) * valid
+        smooth = masked(-_C.reduce(OPS["sum"], logp if w is None else logp * w, [cax], False))
     if reduction == "none":
-        out = loss
-        if smoothing:
-            out = loss * (1.0 - smoothing) + smooth * (smoothing / n_classes)
-        return out
-    total_w = mnp.sum(per_w)
+        return loss * (1.0 - smoothing) + smooth * (smoothing / n_classes) if smoothing else loss
     out = mnp.sum(loss)
     if smoothing:
         out = out * (1.0 - smoothing) + mnp.sum(smooth) * (smoothing / n_classes)
-    return out / total_w if reduction == "mean" else out
+    if reduction == "sum":
+        return out
+    if w is None:  # the mean over the targets not ignored, a count known here (0 of them: NaN, as torch)
+        return out / float(tv.size - ignored)
+    return out / mnp.sum(masked(_C.reduce(OPS["sum"], mnp.where(hit, w, 0.0), [cax], False)))
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,  # noqa: A002
