@@ -21,7 +21,7 @@ from .. import _C
 from .._tensor import Var, asarray
 from ._rules import RULES, NONDIFFERENTIABLE
 
-__all__ = ["grad", "value_and_grad", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "tensor"]
+__all__ = ["grad", "backward", "value_and_grad", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "tensor"]
 
 
 # ---- grad mode ----
