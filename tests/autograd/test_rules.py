@@ -224,3 +224,21 @@ def test_every_op_has_a_rule_or_is_nondifferentiable():
     assert not missing, f"ops without a VJP rule: {sorted(missing)}"
     assert not (set(RULES) & NONDIFFERENTIABLE)
     assert set(RULES) <= ops
+
+
+@pytest.mark.parametrize("args,xs,gs,k", [
+    ([1, 1, 1, 1, 1, 1, 1], (2, 3, 5, 5), (2, 4, 5, 5), (3, 3)),
+    ([2, 1, 1, 0, 1, 2, 2], (1, 4, 6, 7), (1, 6, 3, 3), (2, 3)),
+    ([2, 2, 0, 0, 2, 2, 1], (1, 2, 7, 7), (1, 3, 2, 2), (2, 2)),  # gy shorter than the conv's output
+])
+def test_conv2d_weight_grad_op(args, xs, gs, k):
+    # the dense weight-gradient op against the definition (a conv2d's VJP) and against finite differences
+    x, gy = u(*xs), u(*gs)
+    w0 = mnp.asarray(np.zeros((gs[1], xs[1] // args[6]) + k))
+    w0.requires_grad_()
+    y = mnnx._C.conv2d(mnp.asarray(x), w0, args)
+    y = y[:, :, :gs[2], :gs[3]]
+    want, = mnnx.grad(y, [w0], grad_outputs=mnp.asarray(gy))
+    got = mnnx._C.conv2d_weight_grad(mnp.asarray(x), mnp.asarray(gy), args, *k)
+    np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-12, atol=1e-12)
+    gradcheck(lambda a, b: mnnx._C.conv2d_weight_grad(a, b, args, *k), x, gy)

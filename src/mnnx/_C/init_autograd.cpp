@@ -5,6 +5,7 @@
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
 
+#include "nn/conv_grad.h"
 #include "src/mnnx/_C/var.h"
 
 namespace nb = nanobind;
@@ -47,6 +48,9 @@ void init_autograd(nb::module_& m) {
   });
   m.def("ag_set_grad", [](const Var& v, const Var* g) { v.node->grad = g ? g->node : nullptr; }, nb::arg("v"),
         nb::arg("g").none());
+  m.def("conv2d_weight_grad", [](const Var& x, const Var& gy, std::vector<int64_t> args, int64_t kh, int64_t kw) {
+    return Var(make_conv2d_weight_grad(x.node, gy.node, args, kh, kw));
+  });
   m.def("ag_detach", [](const Var& v) { return Var(make_detach(v.node)); });
 }
 

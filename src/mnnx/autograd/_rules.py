@@ -32,10 +32,6 @@ def _zeros(shape, like):
     return _C.full(0.0, list(shape), like._dtype_char)
 
 
-def _ones(shape, like):
-    return _C.full(1.0, list(shape), like._dtype_char)
-
-
 def sum_to(g, shape):
     """g summed over the axes broadcasting added or stretched, so it has `shape`."""
     shape = tuple(shape)
@@ -169,14 +165,6 @@ def _pow(y, g, a, b):
     # where the base is 0 and the exponent non-negative (0 ** b is flat there)
     ga = mnp.where(b == 0, 0.0, g * b * mnp.power(a, b - 1.0))
     gb = mnp.where((a == 0) & (b >= 0), 0.0, g * y * mnp.log(a))
-    return ga, gb
-
-
-def _tie_split(g, a, b, win_a):
-    """maximum/minimum: the winner takes g, a tie splits it (torch)."""
-    half = g * 0.5
-    ga = mnp.where(a == b, half, mnp.where(win_a, g, 0.0))
-    gb = mnp.where(a == b, half, mnp.where(win_a, 0.0, g))
     return ga, gb
 
 
@@ -372,23 +360,31 @@ def _matmul(y, g, ins):
 
 
 def conv2d_weight_grad(x, gy, kh, kw, stride, padding, dilation, groups):
-    """d(conv2d(x, w))/dw contracted with gy -> (O, C/groups, kh, kw): the im2col matrix of x
-    (channels, taps, then every output position of every image) times gy, one GEMM per group with
-    the images and positions as its long K axis. Built from slices, a concat and a matmul, so it
-    differentiates again."""
-    n, c, h, w = x.shape
-    o, oh, ow = gy.shape[1], gy.shape[2], gy.shape[3]
-    (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
-    xc = _C.permute(x, [1, 0, 2, 3])  # (C, N, H, W): channels outermost, as the GEMM wants its rows
-    if ph or pw:
-        xc = _C.assign(_zeros([c, n, h + 2 * ph, w + 2 * pw], x), xc, [0, 0, ph, pw], [1, 1, 1, 1], [c, n, h, w])
-    taps = [_C.reshape(_C.slice(xc, [0, 0, i * dh, j * dw], [1, 1, sh, sw], [c, n, oh, ow]), [c, 1, n, oh, ow])
-            for i in range(kh) for j in range(kw)]
-    cols = _C.concat(taps, 1) if len(taps) > 1 else taps[0]  # (C, KH*KW, N, OH, OW)
-    cols = _C.reshape(cols, [groups, c // groups * kh * kw, n * oh * ow])
-    gg = _C.reshape(_C.permute(gy, [1, 0, 2, 3]), [groups, o // groups, n * oh * ow])
-    # cols @ gg^T streams the big matrix row by row (faster here than gg @ cols^T), then one small transpose
-    return _C.reshape(_swap_last(_C.matmul(cols, _swap_last(gg))), [o, c // groups, kh, kw])
+    """d(conv2d(x, w))/dw contracted with gy -> (O, C/groups, kh, kw): one dense op (an implicit-im2col
+    GEMM per image and group, nn/conv_grad.cpp) with a rule of its own, so it differentiates again."""
+    return _C.conv2d_weight_grad(x, gy, [*stride, *padding, *dilation, groups], kh, kw)
+
+
+def _conv_input_grad(g, w, in_hw, s, p, d, groups):
+    """d(conv2d(x, w))/dx contracted with g, for x of spatial size in_hw."""
+    kh, kw = w.shape[2], w.shape[3]
+    k = (kh, kw)
+    full = [(in_hw[i] + 2 * p[i] - d[i] * (k[i] - 1) - 1) // s[i] + 1 for i in range(2)]
+    if list(g.shape[2:]) != full:  # g stops short of the conv's last rows (the weight-gradient op allows it)
+        shape = list(g.shape[:2]) + full
+        g = _C.assign(_zeros(shape, g), g, [0, 0, 0, 0], [1, 1, 1, 1], list(g.shape))
+    if s == (1, 1) and all(p[i] <= d[i] * (k[i] - 1) for i in range(2)):
+        # stride 1: the transposed conv is a conv with the kernel flipped and channels swapped, which
+        # runs on the forward kernels (Winograd for 3x3)
+        o, cg = w.shape[0], w.shape[1]
+        wf = _C.slice(w, [0, 0, kh - 1, kw - 1], [1, 1, -1, -1], list(w.shape))
+        wf = _C.reshape(_C.permute(_C.reshape(wf, [groups, o // groups, cg, kh, kw]), [0, 2, 1, 3, 4]),
+                        [groups * cg, o // groups, kh, kw])
+        q = [d[i] * (k[i] - 1) - p[i] for i in range(2)]
+        return _C.conv2d(g, wf, [1, 1, q[0], q[1], d[0], d[1], groups])
+    # output padding recovers the rows of x the stride left unread
+    op = [in_hw[i] - ((g.shape[2 + i] - 1) * s[i] - 2 * p[i] + d[i] * (k[i] - 1) + 1) for i in range(2)]
+    return _C.conv_transpose2d(g, w, [s[0], s[1], p[0], p[1], d[0], d[1], groups, op[0], op[1]])
 
 
 def _conv_args(y):
@@ -400,22 +396,19 @@ def _conv_args(y):
 def _conv2d(y, g, ins):
     x, w = ins
     s, p, d, groups, _ = _conv_args(y)
-    kh, kw = w.shape[2], w.shape[3]
-    k = (kh, kw)
-    if s == (1, 1) and all(p[i] <= d[i] * (k[i] - 1) for i in range(2)):
-        # stride 1: the transposed conv is a conv with the kernel flipped and channels swapped, which
-        # runs on the forward kernels (Winograd for 3x3)
-        o, cg = w.shape[0], w.shape[1]
-        wf = _C.slice(w, [0, 0, kh - 1, kw - 1], [1, 1, -1, -1], list(w.shape))
-        wf = _C.reshape(_C.permute(_C.reshape(wf, [groups, o // groups, cg, kh, kw]), [0, 2, 1, 3, 4]),
-                        [groups * cg, o // groups, kh, kw])
-        q = [d[i] * (k[i] - 1) - p[i] for i in range(2)]
-        gx = _C.conv2d(g, wf, [1, 1, q[0], q[1], d[0], d[1], groups])
-    else:
-        # output padding recovers the rows of x the stride left unread
-        op = [x.shape[2 + i] - ((y.shape[2 + i] - 1) * s[i] - 2 * p[i] + d[i] * (k[i] - 1) + 1) for i in range(2)]
-        gx = _C.conv_transpose2d(g, w, [s[0], s[1], p[0], p[1], d[0], d[1], groups, op[0], op[1]])
-    return [gx, conv2d_weight_grad(x, g, kh, kw, s, p, d, groups)]
+    gx = _conv_input_grad(g, w, x.shape[2:], s, p, d, groups)
+    return [gx, conv2d_weight_grad(x, g, w.shape[2], w.shape[3], s, p, d, groups)]
+
+
+@rule("conv2d_weight_grad")
+def _conv2d_weight_grad_rule(y, g, ins):
+    # bilinear in (x, gy): each gradient is the other convolution with the cotangent as the kernel
+    x, gy = ins
+    s, p, d, groups, _ = _conv_args(y)
+    ggy = _C.conv2d(x, g, [s[0], s[1], p[0], p[1], d[0], d[1], groups])
+    if tuple(ggy.shape) != tuple(gy.shape):
+        ggy = _C.slice(ggy, [0, 0, 0, 0], [1, 1, 1, 1], list(gy.shape))
+    return [_conv_input_grad(gy, g, x.shape[2:], s, p, d, groups), ggy]
 
 
 @rule("conv_transpose2d")
