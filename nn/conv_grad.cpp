@@ -59,9 +59,16 @@ struct Im2colT {
         int64_t ih = oh * p->sh - p->ph + ki * p->dh, iw = ow * p->sw - p->pw + kj * p->dw;
         if (ih < 0 || ih >= p->H) {
           for (int64_t t = 0; t < run; ++t) d[(k + t) * nr] = T(0);
-        } else {
+        } else {  // zeros left of the image, the row read with the stride, zeros right of it
           const T* row = xc + ih * p->hs;
-          for (int64_t t = 0; t < run; ++t, iw += p->sw) d[(k + t) * nr] = iw >= 0 && iw < p->W ? row[iw * p->ws] : T(0);
+          int64_t lo = std::clamp<int64_t>((-iw + p->sw - 1) / p->sw, 0, run);
+          int64_t hi = std::clamp<int64_t>((p->W - iw + p->sw - 1) / p->sw, lo, run);
+          T* dk = d + k * nr;
+          for (int64_t t = 0; t < lo; ++t) dk[t * nr] = T(0);
+          const T* src = row + (iw + lo * p->sw) * p->ws;
+          int64_t step = p->sw * p->ws;
+          for (int64_t t = lo; t < hi; ++t, src += step) dk[t * nr] = *src;
+          for (int64_t t = hi; t < run; ++t) dk[t * nr] = T(0);
         }
         k += run;
         ow = 0;
