@@ -1,6 +1,6 @@
-// conv2d's weight gradient: per image and group one GEMM, gy (Og x OH*OW) times the transposed
-// im2col matrix of x (OH*OW x Cg*KH*KW), which the GEMM packs straight from x (no im2col buffer);
-// the images accumulate into the output. Shaped like the forward's implicit GEMM with B transposed.
+// conv2d's weight gradient: per group one GEMM, gy (Og x N*OH*OW) times the transposed im2col
+// matrix of x (N*OH*OW x Cg*KH*KW), which the GEMM packs straight from x (no im2col buffer): the
+// forward's implicit GEMM with B transposed, its long K axis running over images and positions.
 #include "nn/conv_grad.h"
 
 #include <algorithm>
@@ -8,6 +8,7 @@
 
 #include "core/dense.h"
 #include "core/gemm.h"
+#include "core/threadpool.h"
 
 namespace mnnx {
 
@@ -34,17 +35,18 @@ NodeP make_conv2d_weight_grad(const NodeP& x, const NodeP& gy, const std::vector
 
 namespace {
 
-// B = im2col(x)^T of one image and group: row k is output position k, column j is (c, ki, kj).
+// B = im2col(x)^T of one group over all images: row k is output position k % (OH*OW) of image
+// k / (OH*OW), column j is (c, ki, kj).
 template <class T>
 struct Im2colT {
-  const T* x;  // image n, first channel of the group
-  int64_t cs, hs, ws, H, W, KH, KW, OW;
+  const T* x;  // first image, first channel of the group
+  int64_t ns, cs, hs, ws, H, W, KH, KW, OH, OW;
   int64_t sh, sw, ph, pw, dh, dw;
 
   static void pack(void* ctx, int64_t k0, int64_t kc, int64_t j0, int64_t nc, int nr, void* dstv) {
     auto* p = static_cast<Im2colT*>(ctx);
     T* dst = static_cast<T*>(dstv);
-    int64_t khw = p->KH * p->KW;
+    int64_t khw = p->KH * p->KW, P = p->OH * p->OW;
     for (int64_t jj = 0; jj < nr; ++jj) {  // one column at a time: consecutive positions read along a row of x
       T* d = dst + jj;
       if (jj >= nc) {
@@ -52,18 +54,17 @@ struct Im2colT {
         continue;
       }
       int64_t col = j0 + jj, r = col % khw, ki = r / p->KW, kj = r % p->KW;
-      const T* xc = p->x + (col / khw) * p->cs;
-      int64_t oh = k0 / p->OW, ow = k0 % p->OW;
+      int64_t n = k0 / P, oh = k0 % P / p->OW, ow = k0 % p->OW;
       for (int64_t k = 0; k < kc;) {
         int64_t run = std::min(kc - k, p->OW - ow);  // positions left in this output row
         int64_t ih = oh * p->sh - p->ph + ki * p->dh, iw = ow * p->sw - p->pw + kj * p->dw;
+        T* dk = d + k * nr;
         if (ih < 0 || ih >= p->H) {
-          for (int64_t t = 0; t < run; ++t) d[(k + t) * nr] = T(0);
+          for (int64_t t = 0; t < run; ++t) dk[t * nr] = T(0);
         } else {  // zeros left of the image, the row read with the stride, zeros right of it
-          const T* row = xc + ih * p->hs;
+          const T* row = p->x + n * p->ns + (col / khw) * p->cs + ih * p->hs;
           int64_t lo = std::clamp<int64_t>((-iw + p->sw - 1) / p->sw, 0, run);
           int64_t hi = std::clamp<int64_t>((p->W - iw + p->sw - 1) / p->sw, lo, run);
-          T* dk = d + k * nr;
           for (int64_t t = 0; t < lo; ++t) dk[t * nr] = T(0);
           const T* src = row + (iw + lo * p->sw) * p->ws;
           int64_t step = p->sw * p->ws;
@@ -72,7 +73,10 @@ struct Im2colT {
         }
         k += run;
         ow = 0;
-        ++oh;
+        if (++oh == p->OH) {
+          oh = 0;
+          ++n;
+        }
       }
     }
   }
@@ -86,37 +90,37 @@ void wgrad(const std::vector<int64_t>& a, const DenseIn& x, const DenseIn& gy, c
   const T* X = reinterpret_cast<const T*>(x.data);
   const T* GY = reinterpret_cast<const T*>(gy.data);
   T* Y = reinterpret_cast<T*>(out.data);
-  std::vector<T> gcopy;
-  int64_t gns = gy.strides[0], gos = gy.strides[1], gps = gy.strides[3];
-  if (gy.strides[2] != OW * gy.strides[3]) {  // positions must be one strided axis: gather once
-    gcopy.resize(static_cast<size_t>(N * O * P));
-    for (int64_t n = 0; n < N; ++n)
-      for (int64_t o = 0; o < O; ++o)
-        for (int64_t i = 0; i < OH; ++i)
-          for (int64_t j = 0; j < OW; ++j)
-            gcopy[(n * O + o) * P + i * OW + j] = GY[n * gy.strides[0] + o * gy.strides[1] + i * gy.strides[2] + j * gy.strides[3]];
-    GY = gcopy.data();
-    gns = O * P, gos = P, gps = 1;
-  }
   if (N == 0 || P == 0) {
     std::fill(Y, Y + O * R, T(0));
     if (ep) (*ep)(0, O * R);
     return;
   }
+  // A: gy as (O, N*OH*OW), one strided axis over images and positions (gathered when it is not)
+  std::vector<T> gcopy;
+  int64_t ros = gy.strides[1], ks = gy.strides[3];
+  bool one_axis = gy.strides[2] == OW * ks && (N == 1 || gy.strides[0] == P * ks);
+  if (!one_axis) {
+    gcopy.resize(static_cast<size_t>(O * N * P));
+    parallel_for(O, 1, [&](int64_t o0, int64_t o1, int) {
+      for (int64_t o = o0; o < o1; ++o)
+        for (int64_t n = 0; n < N; ++n)
+          for (int64_t i = 0; i < OH; ++i)
+            for (int64_t j = 0; j < OW; ++j)
+              gcopy[(o * N + n) * P + i * OW + j] = GY[n * gy.strides[0] + o * gy.strides[1] + i * gy.strides[2] + j * gy.strides[3]];
+    });
+    GY = gcopy.data();
+    ros = N * P, ks = 1;
+  }
   for (int64_t g = 0; g < G; ++g) {
-    T* yg = Y + g * Og * R;
     DenseRows re{ep, g * Og * R, R};
     GemmEpilogue ge{&DenseRows::fn, &re};
-    for (int64_t n = 0; n < N; ++n) {
-      Im2colT<T> ic{X + n * x.strides[0] + g * Cg * x.strides[1], x.strides[1], x.strides[2], x.strides[3], H, W, KH, KW, OW,
-                    a[0], a[1], a[2], a[3], a[4], a[5]};
-      GemmArgs ga{out.dt, Og, R, P, GY + n * gns + g * Og * gos, gos, gps, nullptr, 0, 0, yg, R};
-      ga.accumulate = n > 0;
-      ga.pack_b = &Im2colT<T>::pack;
-      ga.pack_ctx = &ic;
-      ga.ep = ep && n == N - 1 ? &ge : nullptr;
-      gemm(ga);
-    }
+    Im2colT<T> ic{X + g * Cg * x.strides[1], x.strides[0], x.strides[1], x.strides[2], x.strides[3], H, W, KH, KW, OH, OW,
+                  a[0], a[1], a[2], a[3], a[4], a[5]};
+    GemmArgs ga{out.dt, Og, R, N * P, GY + g * Og * ros, ros, ks, nullptr, 0, 0, Y + g * Og * R, R};
+    ga.pack_b = &Im2colT<T>::pack;
+    ga.pack_ctx = &ic;
+    ga.ep = ep ? &ge : nullptr;
+    gemm(ga);
   }
 }
 

@@ -172,3 +172,11 @@ def test_mlp_step_float32():
         h = torch.relu(torch.tensor(x) @ w1 + b1)
         return TF.cross_entropy(h @ w2 + b2, torch.tensor(t))
     both(lambda *a: mlp("m", *a), lambda *a: mlp("t", *a), *ps, grad_out=np.float32(1.0), rtol=1e-5, atol=1e-6)
+
+
+def test_conv2d_of_a_summed_output():
+    # the output gradient arrives as a broadcast scalar (zero strides) in the weight-gradient kernel
+    x = R.standard_normal((3, 4, 6, 6)).astype(np.float32)
+    w = R.standard_normal((6, 2, 3, 3)).astype(np.float32)
+    both(lambda a, b: (NF.conv2d(a, b, padding=1, groups=2) * 1.0).sum(),
+         lambda a, b: (TF.conv2d(a, b, padding=1, groups=2) * 1.0).sum(), x, w, grad_out=np.float32(1.0), rtol=1e-4, atol=1e-4)
