@@ -43,6 +43,15 @@ def test_grad_mode_context_decorator_and_propagation():
     def f(v):
         return v + 1
     assert not f(x).requires_grad and mnnx.is_grad_enabled()
+
+    @mnnx.no_grad
+    def f2(v):
+        with mnnx.enable_grad():
+            return v + 1, v + 2
+    a, _ = f2(x)
+    assert a.requires_grad and mnnx.is_grad_enabled()
+    assert not mnnx.no_grad(lambda v: v + 1)(x).requires_grad
+    assert not mnnx.no_grad()(lambda v: v * 2)(x).requires_grad
     with mnnx.set_grad_enabled(False):
         assert not (x + 1).requires_grad
     assert mnnx.is_grad_enabled()

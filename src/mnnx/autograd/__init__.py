@@ -59,6 +59,10 @@ class set_grad_enabled:
 class _Mode:
     mode = True
 
+    def __new__(cls, fn=None):  # @no_grad works without the parentheses too
+        self = super().__new__(cls)
+        return self if fn is None else self(fn)
+
     def __enter__(self):
         self.prev = _C.is_grad_enabled()
         _C.set_grad_enabled(self.mode)
