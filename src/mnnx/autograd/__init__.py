@@ -98,27 +98,37 @@ _FREED = ("Trying to backward through the graph a second time (or directly acces
           "you need to access saved tensors after calling backward.")
 
 
+class _Node:
+    """One node of the walk: its handle, id, whether autograd stops there, its inputs and their ids."""
+    __slots__ = ("var", "id", "leaf", "ins", "ids")
+
+    def __init__(self, var, i):
+        self.var, self.id = var, i
+        self.leaf = _C.ag_is_leaf(var)
+        self.ins = [] if self.leaf else _C.ag_inputs(var)
+        self.ids = [_C.ag_node_id(x) if _C.ag_requires_grad(x) else None for x in self.ins]
+        if not self.leaf and not self.ins:  # computed with grad, but retain_graph=False forgot how
+            raise RuntimeError(_FREED)
+
+
 def _topo(roots):
     """Nodes that require grad below `roots`, inputs before their consumers."""
     order, seen = [], set()
-    stack = [(r, False) for r in roots]
+    stack = [(r, None) for r in roots]
     while stack:
         v, done = stack.pop()
-        if done:
-            order.append(v)
+        if done is not None:
+            order.append(done)
             continue
         i = _C.ag_node_id(v)
         if i in seen:
             continue
         seen.add(i)
-        stack.append((v, True))
-        if not _C.ag_is_leaf(v):
-            ins = _C.ag_inputs(v)
-            if not ins:  # computed with grad, but retain_graph=False forgot how
-                raise RuntimeError(_FREED)
-            for x in ins:
-                if _C.ag_requires_grad(x) and _C.ag_node_id(x) not in seen:
-                    stack.append((x, False))
+        n = _Node(v, i)
+        stack.append((v, n))
+        for x, j in zip(n.ins, n.ids):
+            if j is not None and j not in seen:
+                stack.append((x, None))
     return order
 
 
@@ -126,40 +136,36 @@ def _backprop(roots, seeds, targets, retain_graph):
     """{node id: gradient} for the target node ids (or, if targets is None, every leaf reached)."""
     order = _topo(roots)
     needed = set()
-    for v in order:  # nodes with a target below them: the only ones worth walking
-        i = _C.ag_node_id(v)
-        if (targets is None and _C.ag_is_leaf(v)) or (targets is not None and i in targets) or \
-                (not _C.ag_is_leaf(v) and any(_C.ag_node_id(x) in needed for x in _C.ag_inputs(v))):
-            needed.add(i)
+    for n in order:  # nodes with a target below them: the only ones worth walking
+        if (n.leaf and targets is None) or (targets is not None and n.id in targets) or \
+                any(j in needed for j in n.ids if j is not None):
+            needed.add(n.id)
     grads = {}
     for r, s in zip(roots, seeds):
         i = _C.ag_node_id(r)
         grads[i] = grads[i] + s if i in grads else s
     found, leaves = {}, {}
-    for v in reversed(order):
-        i = _C.ag_node_id(v)
-        g = grads.pop(i, None)
-        if g is None or i not in needed:
+    for n in reversed(order):
+        g = grads.pop(n.id, None)
+        if g is None or n.id not in needed:
             continue
-        if targets is None and _C.ag_is_leaf(v):
-            found[i], leaves[i] = g, v
+        if targets is None and n.leaf:
+            found[n.id], leaves[n.id] = g, n.var
             continue
-        if targets is not None and i in targets:
-            found[i] = g
-        if _C.ag_is_leaf(v):
+        if targets is not None and n.id in targets:
+            found[n.id] = g
+        if n.leaf:
             continue
-        ins = _C.ag_inputs(v)
-        op = v._op
+        op = n.var._op
         if op not in RULES:
             raise RuntimeError(f"mnnx autograd: no gradient rule for op '{op}'")
-        for x, gx in zip(ins, RULES[op](v, g, ins)):
-            j = _C.ag_node_id(x)
+        for j, gx in zip(n.ids, RULES[op](n.var, g, n.ins)):
             if gx is None or j not in needed:
                 continue
             grads[j] = grads[j] + gx if j in grads else gx
     if not retain_graph:
-        for v in order:
-            _C.ag_free_graph(v)
+        for n in order:
+            _C.ag_free_graph(n.var)
     return found, leaves
 
 
