@@ -137,15 +137,19 @@ def test_backward_after_the_forward_was_realized_and_retain_graph():
     h = mnp.exp(x)
     loss = (h * h).sum()
     float(loss)  # realized first: the graph below it is kept for backward
-    loss.backward()
+    loss.backward(retain_graph=False)  # PyTorch's default: the graph is freed
     np.testing.assert_allclose(np.asarray(x.grad), 2 * np.exp(2 * np.asarray(x)))
     with pytest.raises(RuntimeError, match="backward through the graph a second time"):
         loss.backward()
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        mnnx.grad(loss, [x])
     x.grad = None
     loss = (mnp.exp(x) * 2).sum()
-    loss.backward(retain_graph=True)
+    loss.backward()  # mnnx's default keeps the graph: the habits can be mixed on one loss
+    g, = mnnx.grad(loss, [x])
     loss.backward()
     np.testing.assert_allclose(np.asarray(x.grad), 4 * np.exp(np.asarray(x)))
+    np.testing.assert_allclose(np.asarray(g), 2 * np.exp(np.asarray(x)))
 
 
 def test_realized_intermediate_held_by_python():
@@ -277,7 +281,7 @@ def test_backward_habit_training_loop_one_plan_per_step_and_graph_freed():
     losses, info = [], []
     for _ in range(60):
         loss = NF.cross_entropy(x @ w + b, y)
-        loss.backward()
+        loss.backward(retain_graph=False)
         # the loss was computed in the same plan as the gradients and forgot its graph (retain_graph=False),
         # so keeping old losses does not keep old parameters alive
         assert loss._realized and mnnx._C.ag_inputs(loss) == []
@@ -291,3 +295,19 @@ def test_backward_habit_training_loop_one_plan_per_step_and_graph_freed():
     assert losses[-1] < 0.5 * losses[0]
     assert info[-1].misses == info[3].misses
     assert info[-1].hits - info[3].hits == 56  # one plan per step: forward, backward and the last update
+
+
+def test_the_issue_example_verbatim():
+    w = mnnx.tensor(np.random.default_rng(0).standard_normal((4, 3)).astype(np.float32), requires_grad=True)
+    x = mnp.ones((8, 4), dtype=mnp.float32)
+    loss = mnp.tanh(x @ w).sum()
+    loss.backward()
+    gw, = mnnx.grad(loss, [w])
+    f = mnnx.value_and_grad(lambda w: (mnp.tanh(x @ w) ** 2).mean())
+    v, g = f(w)
+    t = np.tanh(np.ones((8, 4), np.float32) @ np.asarray(w))
+    np.testing.assert_allclose(np.asarray(gw), np.asarray(w.grad), rtol=1e-6)
+    np.testing.assert_allclose(float(v), (t ** 2).mean(), rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(g), np.ones((4, 8)) @ (2 * t * (1 - t ** 2)) / t.size, rtol=1e-5)
+    with mnnx.no_grad():
+        assert not (w * 2).requires_grad

@@ -10,11 +10,15 @@ Three habits share that one walk: `loss.backward()` accumulates into `.grad` of 
 
 The graph and retain_graph: a node that requires grad keeps its inputs when realized, so printing a
 loss before calling backward() is fine (what the fused forward did not keep is recomputed by the
-backward plan). backward()/grad() with retain_graph=False (the default unless create_graph) then make
-every realized result they walked through forget its inputs, so holding on to an old loss does not
-hold its graph; a second backward through such a result raises, as in PyTorch. Views keep their
-input (they save no values). Gradients built with create_graph=True may reference their own leaf
-(a reference cycle through `.grad`, as in PyTorch): set `x.grad = None` when done."""
+backward plan). Unlike PyTorch, the graph is kept after backward()/grad() by default (retain_graph
+None means True): the habits can be mixed on one loss (backward, then grad, as in the issue's
+example), and memory goes when the outputs are dropped (a step that rebinds `loss` frees the
+previous step's graph). retain_graph=False is PyTorch's behaviour: every realized result walked
+through forgets its inputs, and a second backward through it raises. Hold on to old losses only
+through float(loss) or loss.detach() (PyTorch's advice too): a held loss with its graph keeps that
+step's parameter values alive. Views keep their input (they save no values). Gradients built with
+create_graph=True may reference their own leaf (a reference cycle through `.grad`, as in PyTorch):
+set `x.grad = None` when done."""
 import functools
 
 from .. import _C
@@ -212,7 +216,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             raise TypeError(f"grad: inputs[{k}] has dtype {x.dtype}; only floating-point arrays have gradients")
         if not _C.ag_requires_grad(x):
             raise RuntimeError("One of the differentiated Tensors does not require grad")
-    retain = create_graph if retain_graph is None else retain_graph
+    retain = True if retain_graph is None else retain_graph
     with set_grad_enabled(create_graph):
         seeds = _seeds(outputs, grad_outputs)
         ids = [_C.ag_node_id(x) for x in inputs]
@@ -232,7 +236,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False):
     (one plan with whatever forward values are still to compute)."""
     outputs = _as_list(tensors)
     grad_tensors = [None] * len(outputs) if grad_tensors is None else _as_list(grad_tensors)
-    retain = create_graph if retain_graph is None else retain_graph
+    retain = True if retain_graph is None else retain_graph
     with set_grad_enabled(create_graph):
         seeds = _seeds(outputs, grad_tensors)
         found, leaves = _backprop(outputs, seeds, None, retain)
