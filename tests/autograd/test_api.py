@@ -237,6 +237,9 @@ def test_second_derivative_values():
     ("matmul", lambda a, b: mnp.tanh(a @ b) @ b.T, [(3, 4), (4, 2)]),
     ("layer_norm", lambda x, w, b: mnnx.expr.layer_norm(x, w, b), [(3, 4), (4,), (4,)]),
     ("conv", lambda x, w: mnp.tanh(NF.conv2d(x, w, stride=2, padding=1)), [(1, 2, 5, 5), (2, 2, 3, 3)]),
+    ("conv-groups", lambda x, w: mnp.tanh(NF.conv2d(x, w, padding=1, groups=2)), [(2, 4, 4, 4), (2, 2, 3, 3)]),
+    ("conv-transpose", lambda x, w: mnp.tanh(NF.conv_transpose2d(x, w, stride=2, output_padding=1)),
+     [(1, 2, 3, 3), (2, 2, 2, 2)]),
 ])
 def test_gradgrad(name, f, shapes):
     gradgradcheck(f, *[R.uniform(0.3, 1.5, s) * np.where(R.random(s) < 0.5, 1, -1) for s in shapes])
