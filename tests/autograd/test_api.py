@@ -178,6 +178,16 @@ def test_leaf_in_place_updates():
     w.grad = None
     (w * 3).sum().backward()
     np.testing.assert_array_equal(np.asarray(w.grad), [3.0, 3.0, 3.0])
+    # the PyTorch loop over a parameter list updates the list's arrays themselves
+    params = [leaf(2), leaf(3)]
+    before = [np.array(p) for p in params]
+    sum((p * p).sum() for p in params).backward()
+    with mnnx.no_grad():
+        for p in params:
+            p -= 0.25 * p.grad
+    for p, b in zip(params, before):
+        assert p.requires_grad and p.is_leaf
+        np.testing.assert_allclose(np.asarray(p), 0.5 * b)
 
 
 def test_value_and_grad_argnums_pytree_aux():

@@ -357,8 +357,10 @@ _LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place
 
 
 def _leaf_update(op, rebinds):
-    """x += ... (or x[i] = ...) on a leaf that requires grad: an error in grad mode (PyTorch's);
-    under no_grad (an optimizer update) the new value is again such a leaf and keeps `.grad`."""
+    """x -= ... (or x[i] = ...) on a leaf that requires grad: an error in grad mode (PyTorch's);
+    under no_grad (an optimizer update) the handle itself takes the new value, which is again such a
+    leaf and keeps `.grad`: `for p in params: p -= lr * p.grad` updates the parameters in the list,
+    as in PyTorch (on other arrays x -= ... rebinds only the name, see README)."""
     @functools.wraps(op)
     def update(self, *args):
         leaf = _C.ag_requires_grad(self) and _C.ag_is_leaf(self)
@@ -368,11 +370,13 @@ def _leaf_update(op, rebinds):
             raise RuntimeError(_LEAF_INPLACE)
         g = _C.ag_grad(self)
         r = op(self, *args)
-        new = self if rebinds else r
-        if new is not NotImplemented:
-            _C.ag_set_requires_grad(new, True)
-            _C.ag_set_grad(new, g)
-        return r
+        if r is NotImplemented:
+            return r
+        if not rebinds:
+            self._rebind(r)
+        _C.ag_set_requires_grad(self, True)
+        _C.ag_set_grad(self, g)
+        return None if rebinds else self
     return update
 
 
