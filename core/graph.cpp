@@ -51,8 +51,21 @@ static NodeP new_node(Op op, DType dt, Shape shape, std::vector<NodeP> inputs) {
   return n;
 }
 
+static thread_local bool g_grad_enabled = true;
+bool grad_enabled() { return g_grad_enabled; }
+void set_grad_enabled(bool on) { g_grad_enabled = on; }
+
+// A node built from inputs that require grad requires it too (integer and bool results never do).
+static bool inherits_grad(const Node& n) {
+  if (!g_grad_enabled || !is_float(n.dtype)) return false;
+  for (auto& in : n.inputs)
+    if (in->requires_grad()) return true;
+  return false;
+}
+
 // Every unrealized node goes through here: its depth bounds how long lazy chains may grow.
 static NodeP finish(NodeP n) {
+  if (inherits_grad(*n)) n->grad_role = Node::Grad::OP;
   int32_t d = 0;
   for (auto& in : n->inputs) d = std::max(d, in->realized() ? 0 : in->depth);
   n->depth = d + 1;
@@ -309,8 +322,17 @@ NodeP make_dense(Op op, DType dt, const Shape& shape, std::vector<NodeP> inputs,
 
 // ---- movement: a realized input gives a realized view at once; otherwise a lazy node ----
 
-static NodeP view_of(const NodeP& x, const View& v) {
-  return make_leaf(x->buf, x->dtype, v.shape, v.strides, v.offset);
+// A view of a realized node that requires grad keeps its op, attributes and input, so gradients
+// flow through it like through the lazy movement node it stands for.
+static NodeP view_of(const NodeP& x, const View& v, Op op, std::vector<int64_t> args = {}) {
+  NodeP n = make_leaf(x->buf, x->dtype, v.shape, v.strides, v.offset);
+  if (x->requires_grad() && g_grad_enabled) {
+    n->op = op;
+    n->args = std::move(args);
+    n->inputs = {x};
+    n->grad_role = Node::Grad::OP;
+  }
+  return n;
 }
 
 NodeP make_reshape(const NodeP& x, const Shape& req) {
@@ -335,7 +357,7 @@ NodeP make_reshape(const NodeP& x, const Shape& req) {
   }
   if (shape == x->shape) return x;
   View v;
-  if (x->realized() && view_reshape(x->view(), shape, &v)) return view_of(x, v);
+  if (x->realized() && view_reshape(x->view(), shape, &v)) return view_of(x, v, Op::RESHAPE, shape);
   NodeP r = new_node(Op::RESHAPE, x->dtype, shape, {x});
   r->args = shape;
   return finish(r);
@@ -354,7 +376,7 @@ NodeP make_permute(const NodeP& x, const std::vector<int64_t>& perm_in) {
     ident = ident && perm[i] == i;
   }
   if (ident) return x;
-  if (x->realized()) return view_of(x, view_permute(x->view(), perm));
+  if (x->realized()) return view_of(x, view_permute(x->view(), perm), Op::PERMUTE, perm);
   Shape shape(nd);
   for (int i = 0; i < nd; ++i) shape[i] = x->shape[perm[i]];
   NodeP r = new_node(Op::PERMUTE, x->dtype, shape, {x});
@@ -373,7 +395,7 @@ NodeP make_expand(const NodeP& x, const Shape& shape) {
     fail(ErrKind::VALUE, "operands could not be broadcast together with remapped shapes [original->remapped]: " +
                              shape_str(x->shape) + " and requested shape " + shape_str(shape));
   if (shape == x->shape) return x;
-  if (x->realized()) return view_of(x, view_expand(x->view(), shape));
+  if (x->realized()) return view_of(x, view_expand(x->view(), shape), Op::EXPAND);
   NodeP r = new_node(Op::EXPAND, x->dtype, shape, {x});
   return finish(r);
 }
@@ -391,7 +413,11 @@ NodeP make_slice(const NodeP& x, const std::vector<int64_t>& start, const std::v
       fail(ErrKind::INDEX, "slice out of bounds for axis " + std::to_string(i) + " with size " + std::to_string(x->shape[i]));
   }
   if (shape == x->shape && std::all_of(step.begin(), step.end(), [](int64_t s) { return s == 1; })) return x;
-  if (x->realized()) return view_of(x, view_slice(x->view(), start, step, shape));
+  if (x->realized()) {
+    std::vector<int64_t> a = start;
+    a.insert(a.end(), step.begin(), step.end());
+    return view_of(x, view_slice(x->view(), start, step, shape), Op::SLICE, a);
+  }
   NodeP r = new_node(Op::SLICE, x->dtype, shape, {x});
   r->args = start;
   r->args.insert(r->args.end(), step.begin(), step.end());
@@ -428,6 +454,16 @@ NodeP make_concat(const std::vector<NodeP>& xs, int64_t axis) {
 }
 
 NodeP make_copy(const NodeP& x) { return finish(new_node(Op::COPY, x->dtype, x->shape, {x})); }
+
+NodeP make_detach(const NodeP& x) {
+  if (x->realized()) return make_leaf(x->buf, x->dtype, x->shape, x->strides, x->offset);
+  struct NoGrad {
+    bool was = g_grad_enabled;
+    NoGrad() { g_grad_enabled = false; }
+    ~NoGrad() { g_grad_enabled = was; }
+  } off;
+  return make_copy(x);
+}
 
 NodeP make_assign(const NodeP& x, const NodeP& v, const std::vector<int64_t>& start, const std::vector<int64_t>& step,
                   const Shape& shape) {

@@ -58,6 +58,12 @@ struct Node {
   int8_t huge = 0;            // weak SCALAR: a Python int beyond 64 bits (+1 or -1), value held as a double
   int32_t depth = 0;          // longest unrealized path below; bounds graph growth
   int32_t py_refs = 0;        // Python objects holding this node: these are kept when realized
+  // autograd (src/mnnx/autograd): LEAF is set by the user (requires_grad_); OP at construction when
+  // an input requires grad and grad mode is on. An OP node keeps its inputs when realized, so the
+  // backward pass can still walk the graph.
+  enum class Grad : uint8_t { NONE, LEAF, OP } grad_role = Grad::NONE;
+  NodeP grad;  // a leaf's accumulated .grad (backward() fills it), else null
+  bool requires_grad() const { return grad_role != Grad::NONE; }
 
   // realized state (LEAF): a strided view of a buffer
   std::shared_ptr<Buffer> buf;
@@ -70,6 +76,10 @@ struct Node {
   View view() const { return View{shape, strides, offset}; }
   void* data_ptr() const;  // first element of the view
 };
+
+// Autograd's grad mode (per thread): off, new nodes never require grad (mnnx.no_grad()).
+bool grad_enabled();
+void set_grad_enabled(bool on);
 
 // Past this depth an unrealized node realizes itself when built: bounded memory for long loops.
 constexpr int kMaxDepth = 400;
@@ -101,6 +111,8 @@ NodeP make_slice(const NodeP& x, const std::vector<int64_t>& start, const std::v
                  const Shape& shape);
 NodeP make_concat(const std::vector<NodeP>& xs, int64_t axis);
 NodeP make_copy(const NodeP& x);
+// The same value with no autograd history (Var.detach()): a view of a realized buffer, else a copy node.
+NodeP make_detach(const NodeP& x);
 // x with the region x[start::step] (lengths `shape`) replaced by v, which broadcasts to the region.
 NodeP make_assign(const NodeP& x, const NodeP& v, const std::vector<int64_t>& start, const std::vector<int64_t>& step,
                   const Shape& shape);

@@ -177,7 +177,7 @@ void realize(const std::vector<NodeP>& outs) {
     n->strides = contiguous_strides(n->shape);
     n->offset = 0;
     n->depth = 0;
-    n->inputs.clear();
+    if (n->grad_role != Node::Grad::OP) n->inputs.clear();  // autograd walks these inputs later
   }
 }
 

@@ -6,7 +6,7 @@ import builtins as _b
 import numpy as _np
 
 from . import _C
-from ._tensor import Var, operand, cast as _cast
+from ._tensor import Var, OPS as _OPS, operand, cast as _cast
 from . import numpy as _mnp
 from .numpy import _shape as _S
 
@@ -80,7 +80,8 @@ def bias_add(value, bias):
 
 def relu(x, slope=0.0):
     x = operand(x)
-    return _mnp.where(x > 0, x, x * slope) if slope else _mnp.maximum(x, 0)
+    # torch's gradient at 0 is 0 (maximum would split it); NaN passes through
+    return _mnp.where(x > 0, x, x * slope) if slope else _mnp.where(x <= 0, 0, x)
 
 
 def relu6(x, min_value=0.0, max_value=6.0):
@@ -107,7 +108,7 @@ def _rownorm(op, x, axis, w=None, b=None, eps=0.0):
     ax = _S._norm_axis(axis, x.ndim)
     last = ax == x.ndim - 1
     y = x if last else _S.moveaxis(x, ax, -1)
-    r = _C.rownorm(_C.op_table()[op], y, w, b, eps)
+    r = _C.rownorm(_OPS[op], y, w, b, eps)
     return r if last else _S.moveaxis(r, -1, ax)
 
 

@@ -9,6 +9,7 @@ namespace nb = nanobind;
 namespace mnnx {
 void init_core(nb::module_& m);
 void init_nn(nb::module_& m);
+void init_autograd(nb::module_& m);
 }
 
 NB_MODULE(_C, m) {
@@ -38,4 +39,5 @@ NB_MODULE(_C, m) {
   };
   mnnx::init_core(m);
   mnnx::init_nn(m);
+  mnnx::init_autograd(m);
 }

@@ -169,6 +169,13 @@ def clip(a, a_min=None, a_max=None, /, out=None, **kw):
               for b in (lo, hi) if b is not None]
     rt = _np.result_type(r.dtype, *bounds)
     r = cast(r, rt)
+    if rt.kind == "f":  # torch's clamp gradient: x keeps it on the bounds themselves
+        for b, beyond in ((lo, less), (hi, greater)):
+            if b is not None:
+                b = b if isinstance(b, (int, float)) else cast(operand(b), rt)
+                out = beyond(r, b) | isnan(b) if isinstance(b, Var) or _math.isnan(b) else beyond(r, b)
+                r = where(out, b, r)
+        return r
     if lo is not None:
         r = maximum(r, cast(lo, rt) if isinstance(lo, Var) else lo)
     if hi is not None:
