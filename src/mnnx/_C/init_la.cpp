@@ -4,6 +4,7 @@
 #include <nanobind/ndarray.h>
 #include <nanobind/stl/optional.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <optional>
@@ -49,8 +50,12 @@ template <class T> int64_t solve(Arr<T> a, Arr<T> b) {
   over_batch(batch, n <= 64, [&](int64_t i) {
     std::vector<int64_t> piv(n);
     T* ai = a.data() + i * n * n;
-    if (!la::lu_factor(ai, n, piv.data())) return bad.mark(i);
-    la::lu_solve(ai, piv.data(), n, b.data() + i * n * k, k);
+    T* bi = b.data() + i * n * k;
+    if (!la::lu_factor(ai, n, piv.data())) {  // numpy's errstate-ignored result for a singular item
+      std::fill(bi, bi + n * k, T(NAN));
+      return bad.mark(i);
+    }
+    la::lu_solve(ai, piv.data(), n, bi, k);
   });
   return bad.get();
 }
@@ -119,9 +124,19 @@ template <class T> int64_t svd(Arr<T> a, Arr<T> s, std::optional<Arr<T>> u, std:
   return bad.get();
 }
 
+// c -= a @ b over a batch (a: batch x m x k, b: batch x k x n, c: batch x m x n)
+template <class T> void gemm_sub(Arr<T> a, Arr<T> b, Arr<T> c) {
+  int64_t batch = a.shape(0), m = a.shape(1), k = a.shape(2), n = b.shape(2);
+  bool small = m * n * k < (int64_t(1) << 18);
+  over_batch(batch, small, [&](int64_t i) {
+    la::gemm_sub(m, n, k, a.data() + i * m * k, k, b.data() + i * k * n, n, c.data() + i * m * n, n);
+  });
+}
+
 template <class T> void bind_all(nb::module_& m) {
   m.def("la_solve", &solve<T>);
   m.def("la_det", &det<T>);
+  m.def("la_gemm_sub", &gemm_sub<T>);
   m.def("la_cholesky", &cholesky<T>);
   m.def("la_qr", &qr<T>, nb::arg("a"), nb::arg("tau"), nb::arg("q").none());
   m.def("la_eigh", &eigh<T>, nb::arg("a"), nb::arg("w"), nb::arg("v").none());
