@@ -56,7 +56,7 @@ def _assert_stacked_square(*arrays):
 
 def _batch(a, t):
     """A writable C-contiguous (batch, m, n) copy in dtype t (the kernels work in place)."""
-    return _np.array(a, dtype=t, order="C", copy=True).reshape((-1,) + a.shape[-2:])
+    return _np.array(a, dtype=t, order="C", copy=True).reshape((int(_np.prod(a.shape[:-2])),) + a.shape[-2:])
 
 
 def _out(x, shape=None, t=None):
