@@ -146,12 +146,14 @@ template <class T> void bind_all(nb::module_& m) {
 }  // namespace
 
 void init_la_random(nb::module_& m);
+void init_la_fft(nb::module_& m);
 
 // linalg here; random (init_la_random.cpp) and fft (init_la_fft.cpp) register from here too
 void init_la(nb::module_& m) {
   bind_all<float>(m);
   bind_all<double>(m);
   init_la_random(m);
+  init_la_fft(m);
 }
 
 }  // namespace mnnx
