@@ -39,3 +39,5 @@ __all__ = (["ndarray", "sigmoid", "erf", "bool_", "int8", "int16", "int32", "int
             "uint64", "float16", "float32", "float64", "half", "single", "double", "intp", "uintp", "dtype", "finfo",
             "iinfo", "result_type", "can_cast", "promote_types", "pi", "e", "inf", "nan", "euler_gamma", "newaxis"]
            + _a1 + _a2 + _a3 + _a4 + _a5)
+
+from .. import array_api as _array_api  # noqa: E402,F401  (attaches ndarray.__array_namespace__)
