@@ -32,8 +32,10 @@ template <class T> void qr_factor(T* a, int64_t m, int64_t n, T* tau);
 // The first qc columns of Q (m x qc, qc <= m) from qr_factor's output.
 template <class T> void qr_form_q(const T* a, int64_t m, int64_t n, const T* tau, T* q, int64_t qc);
 // Symmetric eigen: a (n x n, full symmetric) is destroyed; w gets ascending eigenvalues and, when v is
-// not null, v (n x n) the eigenvectors as columns. Returns false if Jacobi did not converge.
-template <class T> bool eigh(T* a, int64_t n, T* w, T* v);
+// not null, v (n x n) the eigenvectors as columns. Returns false if the iteration did not converge.
+// eigh_tridiagonal (Householder + implicit QL) is the fast one; eigh_jacobi handles non-finite input.
+template <class T> bool eigh_tridiagonal(T* a, int64_t n, T* w, T* v);
+template <class T> bool eigh_jacobi(T* a, int64_t n, T* w, T* v);
 // SVD of a (m x n, destroyed): s (min(m,n), descending); when u is not null, u is m x uc and vt is vc x n
 // (uc = vc = min(m,n), or m and n for full matrices). Returns false if Jacobi did not converge.
 template <class T> bool svd(T* a, int64_t m, int64_t n, T* s, T* u, int64_t uc, T* vt, int64_t vc);

@@ -54,7 +54,7 @@ template <class T> void complete_rows(T* q, int64_t rows, int64_t len, const std
 }
 }  // namespace
 
-template <class T> bool eigh(T* a, int64_t n, T* w, T* v) {
+template <class T> bool eigh_jacobi(T* a, int64_t n, T* w, T* v) {
   const T eps = std::numeric_limits<T>::epsilon();
   std::vector<T> vt(v ? n * n : 0, T(0));
   for (int64_t i = 0; v && i < n; ++i) vt[i * n + i] = 1;
@@ -159,8 +159,8 @@ template <class T> bool svd(T* a, int64_t m, int64_t n, T* s, T* u, int64_t uc, 
   return converged;
 }
 
-template bool eigh<float>(float*, int64_t, float*, float*);
-template bool eigh<double>(double*, int64_t, double*, double*);
+template bool eigh_jacobi<float>(float*, int64_t, float*, float*);
+template bool eigh_jacobi<double>(double*, int64_t, double*, double*);
 template bool svd<float>(float*, int64_t, int64_t, float*, float*, int64_t, float*, int64_t);
 template bool svd<double>(double*, int64_t, int64_t, double*, double*, int64_t, double*, int64_t);
 

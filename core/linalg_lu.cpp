@@ -77,7 +77,7 @@ template <class T> bool cholesky(T* a, int64_t n) {
   for (int64_t j = 0; j < n; ++j) {
     T* rj = a + j * n;
     T d = rj[j] - dot(rj, rj, j);
-    if (!(d > 0)) return false;  // also NaN
+    if (d <= 0) return false;  // NaN propagates, as LAPACK's potrf
     d = std::sqrt(d);
     rj[j] = d;
     for (int64_t i = j + 1; i < n; ++i) {

@@ -107,7 +107,7 @@ template <class T> int64_t eigh(Arr<T> a, Arr<T> w, std::optional<Arr<T>> v) {
   int64_t batch = a.shape(0), n = a.shape(1);
   FirstBad bad;
   over_batch(batch, true, [&](int64_t i) {
-    if (!la::eigh(a.data() + i * n * n, n, w.data() + i * n, v ? v->data() + i * n * n : nullptr)) bad.mark(i);
+    if (!la::eigh_tridiagonal(a.data() + i * n * n, n, w.data() + i * n, v ? v->data() + i * n * n : nullptr)) bad.mark(i);
   });
   return bad.get();
 }
