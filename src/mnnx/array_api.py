@@ -160,7 +160,7 @@ def cumulative_sum(x, /, *, axis=None, dtype=None, include_initial=False):
 
 
 def matmul(x1, x2, /):
-    return _mnp.linalg.matmul(x1, x2)
+    return _mnp.linalg.matmul(x1, x2)  # the engine's lazy matmul when mnnx.numpy has one
 
 
 def vecdot(x1, x2, /, *, axis=-1):
@@ -170,7 +170,7 @@ def vecdot(x1, x2, /, *, axis=-1):
     return _mnp.sum(a * b, axis=axis)
 
 
-def tensordot(x1, x2, /, *, axes=2):
+def _tensordot(x1, x2, /, *, axes=2):
     """Contracts with moves and reshapes around one matmul (float32/float64 on mnnx's GEMM)."""
     a, b = _mnp.asarray(x1), _mnp.asarray(x2)
     if isinstance(axes, int):
@@ -190,6 +190,8 @@ def tensordot(x1, x2, /, *, axes=2):
     bm = _mnp.reshape(_mnp.permute_dims(b, ax_b + free_b), (k, -1))
     return _mnp.reshape(matmul(am, bm), [a.shape[i] for i in free_a] + [b.shape[j] for j in free_b])
 
+
+tensordot = _mnp.tensordot if hasattr(_mnp, "tensordot") else _tensordot
 
 if hasattr(_mnp, "argsort") and hasattr(_mnp, "sort"):
     def argsort(x, /, *, axis=-1, descending=False, stable=True):

@@ -5,6 +5,7 @@ These are eager: inputs are realized, the kernel runs on the buffers, results ar
 float32 stays float32; integers and bools are computed in float64 as numpy does; float16 and complex
 are refused with numpy's TypeError. LinAlgError is numpy's own class."""
 import operator
+import sys as _sys
 
 import numpy as _np
 from numpy.linalg import LinAlgError
@@ -277,7 +278,11 @@ def _matmul_np(x, y):
 
 
 def matmul(x1, x2, /):
-    """The Array API's linalg.matmul for float32/float64 operands (numpy's for the other dtypes)."""
+    """numpy.linalg.matmul: mnnx.numpy.matmul (lazy) when the engine has it, else eagerly on the linalg
+    gemm kernel for float32/float64 (numpy's matmul for the other dtypes)."""
+    engine_matmul = getattr(_sys.modules[__package__], "matmul", None)
+    if engine_matmul is not None:
+        return engine_matmul(x1, x2)
     a, b = _arr(x1), _arr(x2)
     if a.ndim == 0 or b.ndim == 0:
         raise ValueError("matmul: Input operand does not have enough dimensions")
