@@ -312,3 +312,31 @@ def test_array_api_linalg_extras(rng):
     check(LA.vector_norm(a), np.asarray(np.linalg.vector_norm(a)), rtol=1e-5)
     check(LA.vector_norm(a, axis=(0, 2), ord=1), np.linalg.vector_norm(a, axis=(0, 2), ord=1), rtol=1e-5)
     check(LA.svdvals(a), np.linalg.svdvals(a), rtol=1e-4)
+
+
+def test_products_and_tensor_solvers(rng):
+    x, y = rng.standard_normal(4), rng.standard_normal(5)
+    check(LA.outer(x, y), np.linalg.outer(x, y), rtol=1e-12)
+    with pytest.raises(ValueError):
+        LA.outer(np.ones((2, 2)), y)
+    u, v = rng.standard_normal((2, 3, 4)), rng.standard_normal((3, 4))
+    check(LA.vecdot(u, v), np.linalg.vecdot(u, v), rtol=1e-12)
+    c1, c2 = rng.standard_normal((4, 3)), rng.standard_normal((1, 3))
+    check(LA.cross(c1, c2), np.linalg.cross(c1, c2), rtol=1e-12, atol=1e-14)
+    check(LA.cross(c1.T, c2.T, axis=0), np.cross(c1.T, c2.T, axis=0), rtol=1e-12, atol=1e-14)
+    with pytest.raises(ValueError):
+        LA.cross(np.ones(2), np.ones(2))
+    check(LA.matrix_transpose(u), np.linalg.matrix_transpose(u))
+    ms = [rng.standard_normal(s) for s in [(10,), (10, 30), (30, 5), (5, 60), (60,)]]
+    check(LA.multi_dot(ms), np.asarray(np.linalg.multi_dot(ms)), rtol=1e-10)
+    check(LA.multi_dot(ms[1:4]), np.linalg.multi_dot(ms[1:4]), rtol=1e-10)
+    check(LA.multi_dot(ms[:2]), np.linalg.multi_dot(ms[:2]), rtol=1e-10)
+    t = well(rng, (24, 24), np.float64).reshape(4, 6, 8, 3)
+    check(LA.tensorinv(t, ind=2), np.linalg.tensorinv(t, ind=2), rtol=1e-9, atol=1e-12)
+    a = well(rng, (6, 6), np.float64).reshape(2, 3, 6)
+    b = rng.standard_normal((2, 3))
+    check(LA.tensorsolve(a, b), np.linalg.tensorsolve(a, b), rtol=1e-9, atol=1e-12)
+    a3 = np.moveaxis(a, 2, 0)
+    check(LA.tensorsolve(a3, b, axes=(0,)), np.linalg.tensorsolve(a3, b, axes=(0,)), rtol=1e-9, atol=1e-12)
+    with pytest.raises(np.linalg.LinAlgError):
+        LA.tensorsolve(np.ones((2, 3, 4)), np.ones((2, 3)))

@@ -16,7 +16,8 @@ from .._tensor import Var, asarray as _wrap
 
 __all__ = ["LinAlgError", "inv", "solve", "det", "slogdet", "norm", "qr", "cholesky", "eigh", "eigvalsh", "svd",
            "svdvals", "pinv", "lstsq", "matrix_power", "matrix_rank", "cond", "matmul", "matrix_norm",
-           "vector_norm", "EighResult", "QRResult", "SlogdetResult", "SVDResult"]
+           "vector_norm", "matrix_transpose", "outer", "vecdot", "cross", "multi_dot", "tensorinv", "tensorsolve",
+           "EighResult", "QRResult", "SlogdetResult", "SVDResult"]
 
 _NoValue = _np._NoValue
 
@@ -520,3 +521,119 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
             r = r.reshape(tuple(1 if d in axes else x.shape[d] for d in range(nd)))
         return r
     return norm(x, ord=ord, axis=axis, keepdims=keepdims)
+
+
+def _var(x):
+    return x if isinstance(x, Var) else _wrap(_np.asarray(x))
+
+
+def matrix_transpose(x, /):
+    from ._shape import matrix_transpose as mt
+    return mt(_var(x))
+
+
+def outer(x1, x2, /):
+    a, b = _var(x1), _var(x2)
+    if a.ndim != 1 or b.ndim != 1:
+        raise ValueError(f"Input arrays must be one-dimensional, but they are x1.ndim={a.ndim} and "
+                         f"x2.ndim={b.ndim}.")
+    return a.reshape(-1, 1) * b.reshape(1, -1)
+
+
+def vecdot(x1, x2, /, *, axis=-1):
+    from ._reductions import sum as _sum
+    a, b = _var(x1), _var(x2)
+    if a.shape[axis] != b.shape[axis]:
+        raise ValueError(f"vecdot: the contracted axis has sizes {a.shape[axis]} and {b.shape[axis]}")
+    return _sum(a * b, axis=axis)
+
+
+def cross(x1, x2, /, *, axis=-1):
+    from ._shape import moveaxis, stack
+    a, b = _var(x1), _var(x2)
+    if a.shape[axis] != 3 or b.shape[axis] != 3:
+        raise ValueError(f"Both input arrays must be (arrays of) 3-dimensional vectors, but they are "
+                         f"{a.shape[axis]} and {b.shape[axis]} dimensional instead.")
+    a, b = moveaxis(a, axis, -1), moveaxis(b, axis, -1)
+    a0, a1, a2 = (a[..., i] for i in range(3))
+    b0, b1, b2 = (b[..., i] for i in range(3))
+    r = stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], axis=-1)
+    return moveaxis(r, -1, axis)
+
+
+def _mm(x, y):
+    engine_matmul = getattr(_sys.modules[__package__], "matmul", None)
+    return engine_matmul(x, y) if engine_matmul is not None else matmul(x, y)
+
+
+def multi_dot(arrays, *, out=None):
+    """The chain product in numpy's cost-optimal order (so the rounding matches numpy's)."""
+    if out is not None:
+        raise TypeError("multi_dot: out= is not supported (mnnx arrays are values)")
+    arrs = [_var(a) for a in arrays]
+    n = len(arrs)
+    if n < 2:
+        raise ValueError("Expecting at least two arrays.")
+    first_1d, last_1d = arrs[0].ndim == 1, arrs[-1].ndim == 1
+    if first_1d:
+        arrs[0] = arrs[0].reshape(1, -1)
+    if last_1d:
+        arrs[-1] = arrs[-1].reshape(-1, 1)
+    for a in arrs:
+        if a.ndim != 2:
+            raise LinAlgError(f"{a.ndim}-dimensional array given. Array must be two-dimensional")
+    if n == 2:
+        r = _mm(arrs[0], arrs[1])
+    else:
+        dims = [arrs[0].shape[0]] + [a.shape[1] for a in arrs]
+        cost = [[0] * n for _ in range(n)]
+        split = [[0] * n for _ in range(n)]
+        for length in range(1, n):
+            for i in range(n - length):
+                j = i + length
+                cost[i][j] = _np.inf
+                for k in range(i, j):
+                    c = cost[i][k] + cost[k + 1][j] + dims[i] * dims[k + 1] * dims[j + 1]
+                    if c < cost[i][j]:
+                        cost[i][j], split[i][j] = c, k
+
+        def chain(i, j):
+            if i == j:
+                return arrs[i]
+            k = split[i][j]
+            return _mm(chain(i, k), chain(k + 1, j))
+        r = chain(0, n - 1)
+    if first_1d and last_1d:
+        return r.reshape(())
+    if first_1d:
+        return r.reshape(-1)
+    if last_1d:
+        return r.reshape(-1)
+    return r
+
+
+def tensorinv(a, ind=2):
+    a = _arr(a)
+    if ind <= 0:
+        raise ValueError("Invalid ind argument.")
+    old = a.shape
+    prod = int(_np.prod(old[ind:]))
+    invshape = old[ind:] + old[:ind]
+    return inv(a.reshape(prod, -1)).reshape(invshape)
+
+
+def tensorsolve(a, b, axes=None):
+    a, b = _arr(a), _arr(b)
+    an = a.ndim
+    if axes is not None:
+        allaxes = list(range(an))
+        for k in axes:
+            allaxes.remove(k)
+            allaxes.insert(an, k)
+        a = a.transpose(allaxes)
+    oldshape = a.shape[-(an - b.ndim):]
+    prod = int(_np.prod(oldshape))
+    if a.size != prod ** 2:
+        raise LinAlgError("Input arrays must satisfy the requirement prod(a.shape[b.ndim:]) == "
+                          "prod(a.shape[:b.ndim])")
+    return solve(a.reshape(prod, prod), b.ravel()).reshape(oldshape)
