@@ -36,6 +36,13 @@ template <class T> void qr_form_q(const T* a, int64_t m, int64_t n, const T* tau
 // eigh_tridiagonal (Householder + implicit QL) is the fast one; eigh_jacobi handles non-finite input.
 template <class T> bool eigh_tridiagonal(T* a, int64_t n, T* w, T* v);
 template <class T> bool eigh_jacobi(T* a, int64_t n, T* w, T* v);
+// Implicit QL on a symmetric tridiagonal matrix: d its diagonal, e[i] = T(i, i-1) for i >= 1 (e[0] is
+// scratch). d gets the eigenvalues (unsorted); with vectors, the columns of v (column-major, n x n, on
+// entry the accumulated transformation, e.g. I) are rotated along.
+template <class T> bool tql2(T* v, int64_t n, T* d, T* e, bool vectors);
+// Singular values only (descending): Householder bidiagonalization, then the eigenvalues of the
+// Golub-Kahan tridiagonal [[0, B^T], [B, 0]] (which are +-s) by tql2. a is destroyed.
+template <class T> bool svdvals(T* a, int64_t m, int64_t n, T* s);
 // SVD of a (m x n, destroyed): s (min(m,n), descending); when u is not null, u is m x uc and vt is vc x n
 // (uc = vc = min(m,n), or m and n for full matrices). Returns false if Jacobi did not converge.
 template <class T> bool svd(T* a, int64_t m, int64_t n, T* s, T* u, int64_t uc, T* vt, int64_t vc);

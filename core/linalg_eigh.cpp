@@ -91,6 +91,8 @@ template <class T> void tred2(T* vbuf, int64_t n, T* d, T* e) {
   e[0] = 0;
 }
 
+}  // namespace
+
 template <class T> bool tql2(T* vbuf, int64_t n, T* d, T* e, bool vectors) {
   for (int64_t i = 1; i < n; ++i) e[i - 1] = e[i];
   e[n - 1] = 0;
@@ -149,8 +151,6 @@ template <class T> bool tql2(T* vbuf, int64_t n, T* d, T* e, bool vectors) {
   return true;
 }
 
-}  // namespace
-
 template <class T> bool eigh_tridiagonal(T* a, int64_t n, T* w, T* v) {
   if (n == 0) return true;
   for (int64_t i = 0; i < n * n; ++i)
@@ -167,6 +167,8 @@ template <class T> bool eigh_tridiagonal(T* a, int64_t n, T* w, T* v) {
   return true;
 }
 
+template bool tql2<float>(float*, int64_t, float*, float*, bool);
+template bool tql2<double>(double*, int64_t, double*, double*, bool);
 template bool eigh_tridiagonal<float>(float*, int64_t, float*, float*);
 template bool eigh_tridiagonal<double>(double*, int64_t, double*, double*);
 

@@ -117,8 +117,9 @@ template <class T> int64_t svd(Arr<T> a, Arr<T> s, std::optional<Arr<T>> u, std:
   int64_t uc = u ? u->shape(2) : 0, vc = vt ? vt->shape(1) : 0;
   FirstBad bad;
   over_batch(batch, true, [&](int64_t i) {
-    bool ok = la::svd(a.data() + i * m * n, m, n, s.data() + i * r, u ? u->data() + i * m * uc : nullptr, uc,
-                      vt ? vt->data() + i * vc * n : nullptr, vc);
+    bool ok = u ? la::svd(a.data() + i * m * n, m, n, s.data() + i * r, u->data() + i * m * uc, uc,
+                          vt->data() + i * vc * n, vc)
+                : la::svdvals(a.data() + i * m * n, m, n, s.data() + i * r);
     if (!ok) bad.mark(i);
   });
   return bad.get();

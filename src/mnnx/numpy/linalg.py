@@ -222,6 +222,8 @@ def _svd(a, full_matrices=True, compute_uv=True):
     m, n = a.shape[-2:]
     k = min(m, n)
     bx = _batch(a, t)
+    if not _np.isfinite(bx).all():  # LAPACK's gesdd fails on NaN/inf input, and numpy says so
+        raise LinAlgError("SVD did not converge")
     nb = bx.shape[0]
     s = _np.zeros((nb, k), t)
     uc, vc = (m, n) if full_matrices else (k, k)
