@@ -103,19 +103,26 @@ template <class T> bool svd(T* a, int64_t m, int64_t n, T* s, T* u, int64_t uc, 
   for (int64_t i = 0; i < r; ++i)
     for (int64_t k = 0; k < len; ++k) g[i * len + k] = tall ? a[k * n + i] : a[i * n + k];
   for (int64_t i = 0; u && i < r; ++i) wt[i * r + i] = 1;
+  // squared row norms, exact at each sweep's start and updated through rotations (alpha - t gamma,
+  // beta + t gamma) in between: one dot product per pair instead of three
+  std::vector<T> sq(r);
   bool converged = false;
   for (int sweep = 0; sweep < MAX_SWEEPS && !converged; ++sweep) {
     converged = true;
+    for (int64_t i = 0; i < r; ++i) sq[i] = dot(&g[i * len], &g[i * len], len);
     for (int64_t p = 0; p < r; ++p)
       for (int64_t q = p + 1; q < r; ++q) {
         T* gp = &g[p * len];
         T* gq = &g[q * len];
-        T alpha = dot(gp, gp, len), beta = dot(gq, gq, len), gamma = dot(gp, gq, len);
+        T alpha = sq[p], beta = sq[q], gamma = dot(gp, gq, len);
         if (gamma == 0 || std::fabs(gamma) <= eps * std::sqrt(alpha) * std::sqrt(beta)) continue;
         converged = false;
         T c, sn;
         rotation(alpha, beta, gamma, &c, &sn);
         rotate_rows(gp, gq, len, c, sn);
+        T t = sn / c;
+        sq[p] = std::max(alpha - t * gamma, T(0));
+        sq[q] = beta + t * gamma;
         if (u) rotate_rows(&wt[p * r], &wt[q * r], r, c, sn);
       }
   }
