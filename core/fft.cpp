@@ -58,7 +58,8 @@ std::shared_ptr<const Plan> make_plan(int64_t n) {
   pl->n = n;
   std::vector<int> radices;
   int64_t r = n;
-  while (r % 4 == 0) radices.push_back(4), r /= 4;
+  while (r % 8 == 0) radices.push_back(8), r /= 8;
+  if (r % 4 == 0) radices.push_back(4), r /= 4;
   if (r % 2 == 0) radices.push_back(2), r /= 2;
   for (int p = 3; p <= MAX_RADIX && r > 1; p += 2)
     while (r % p == 0) radices.push_back(p), r /= p;
@@ -86,7 +87,7 @@ std::shared_ptr<const Plan> make_plan(int64_t n) {
     st.tw.resize(m * (p - 1));
     for (int64_t j = 0; j < m; ++j)
       for (int k = 1; k < p; ++k) st.tw[j * (p - 1) + k - 1] = unit_root(j * k, nc);
-    if (p > 4 || p == 3) {
+    if (p != 2 && p != 4 && p != 8) {  // radix 3 and the generic ones
       st.root.resize(p);
       for (int q = 0; q < p; ++q) st.root[q] = unit_root(q, p);
     }
@@ -117,7 +118,33 @@ void pass(const Stage& st, const C* x, C* y, int64_t j0, int64_t j1, int64_t q0,
   const int p = st.p;
   const int64_t s = st.s, m = st.nc / p;
   const C* twj = st.tw.data();
-  if (p == 4) {
+  if (p == 8) {  // a radix-2 step (t = a_r + a_r+4, u = (a_r - a_r+4) w8^r), then two 4-point DFTs
+    const double h = std::sqrt(0.5);
+    for (int64_t j = j0; j < j1; ++j) {
+      const C* wj = twj + 7 * j;
+      const C* x0 = x + s * j;
+      C* y0 = y + s * 8 * j;
+      for (int64_t q = q0; q < q1; ++q) {
+        C a[8];
+        for (int r = 0; r < 8; ++r) a[r] = x0[q + r * s * m];
+        C t0 = a[0] + a[4], t1 = a[1] + a[5], t2 = a[2] + a[6], t3 = a[3] + a[7];
+        C u0 = a[0] - a[4], d1 = a[1] - a[5], u2 = rot<INV>(a[2] - a[6]), d3 = a[3] - a[7];
+        // w8 = (1 -+ i) / sqrt2, w8^3 = (-1 -+ i) / sqrt2
+        C u1 = INV ? C{(d1.re - d1.im) * h, (d1.re + d1.im) * h} : C{(d1.re + d1.im) * h, (d1.im - d1.re) * h};
+        C u3 = INV ? C{(-d3.re - d3.im) * h, (d3.re - d3.im) * h} : C{(d3.im - d3.re) * h, (-d3.re - d3.im) * h};
+        C e0 = t0 + t2, e1 = t0 - t2, e2 = t1 + t3, e3 = rot<INV>(t1 - t3);
+        C o0 = u0 + u2, o1 = u0 - u2, o2 = u1 + u3, o3 = rot<INV>(u1 - u3);
+        y0[q] = e0 + e2;
+        y0[q + s] = mul(o0 + o2, tw<INV>(wj[0]));
+        y0[q + 2 * s] = mul(e1 + e3, tw<INV>(wj[1]));
+        y0[q + 3 * s] = mul(o1 + o3, tw<INV>(wj[2]));
+        y0[q + 4 * s] = mul(e0 - e2, tw<INV>(wj[3]));
+        y0[q + 5 * s] = mul(o0 - o2, tw<INV>(wj[4]));
+        y0[q + 6 * s] = mul(e1 - e3, tw<INV>(wj[5]));
+        y0[q + 7 * s] = mul(o1 - o3, tw<INV>(wj[6]));
+      }
+    }
+  } else if (p == 4) {
     for (int64_t j = j0; j < j1; ++j) {
       C w1 = tw<INV>(twj[3 * j]), w2 = tw<INV>(twj[3 * j + 1]), w3 = tw<INV>(twj[3 * j + 2]);
       const C* x0 = x + s * j;

@@ -1,4 +1,4 @@
-// Discrete Fourier transforms of any length: Stockham autosort passes (radix 4, 2, 3, and a generic odd
+// Discrete Fourier transforms of any length: Stockham autosort passes (radix 8, 4, 2, 3, and a generic odd
 // radix up to 61), Bluestein's chirp-z convolution for lengths with a larger prime factor, and real
 // transforms through a half-length complex transform. Plans (factors, twiddles) are cached per length.
 // Complex data are interleaved doubles; rows are contiguous; `scale` multiplies every output.
