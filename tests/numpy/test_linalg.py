@@ -100,6 +100,14 @@ def test_singular_and_shape_errors():
     with pytest.raises(np.linalg.LinAlgError, match="positive definite"):
         LA.cholesky(np.array([[1.0, 2.0], [2.0, 1.0]]))
     assert LA.LinAlgError is np.linalg.LinAlgError
+    bad = np.array([[np.nan, 0.0], [0.0, 1.0]])
+    with pytest.raises(np.linalg.LinAlgError, match="SVD did not converge"):
+        LA.svd(bad)
+    with pytest.raises(np.linalg.LinAlgError):
+        LA.svd(bad, compute_uv=False)
+    assert np.isnan(to_numpy(LA.cholesky(bad))).any()  # LAPACK lets NaN through instead of raising
+    w = to_numpy(LA.eigh(bad)[0])
+    assert np.isnan(w).any()
     assert to_numpy(LA.det(np.zeros((2, 2)))) == 0.0
     s, l = LA.slogdet(np.zeros((2, 2)))
     assert to_numpy(s) == 0 and to_numpy(l) == -np.inf
@@ -199,6 +207,15 @@ def test_svd_rank_deficient(rng, shape):
     _check_svd(a, True, np.dtype(np.float64))
     _check_svd(np.zeros(shape), True, np.dtype(np.float64))
     assert LA.matrix_rank(a) == np.linalg.matrix_rank(a) == 1
+
+
+def test_singular_values_of_ill_conditioned_matrices():
+    for n in (6, 10):
+        h = 1.0 / (np.arange(n)[:, None] + np.arange(n)[None, :] + 1)
+        exp = np.linalg.svd(h, compute_uv=False)
+        for got in (LA.svdvals(h), LA.svd(h)[1]):
+            np.testing.assert_allclose(to_numpy(got), exp, rtol=0, atol=1e-15 * exp[0])
+        assert LA.matrix_rank(h) == np.linalg.matrix_rank(h)
 
 
 def test_svd_hermitian(rng):
