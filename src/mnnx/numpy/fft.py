@@ -158,22 +158,21 @@ def _cook(a, s, axes, inverse_real=False):
     return a, s, axes
 
 
-def fftn(a, s=None, axes=None, norm=None, out=None):
+def _c2c_nd(a, s, axes, norm, inverse, out):
     a, s, axes = _cook(a, s, axes)
     for ii in reversed(range(len(axes))):
-        a = _c2c(a, s[ii], axes[ii], norm, False, None)
+        a = _c2c(a, s[ii], axes[ii], norm, inverse, None)
     if not axes:
         a = a.astype(_np.complex64 if _single(a.dtype) else _np.complex128)
     return _deliver_nd(a, out)
+
+
+def fftn(a, s=None, axes=None, norm=None, out=None):
+    return _c2c_nd(a, s, axes, norm, False, out)
 
 
 def ifftn(a, s=None, axes=None, norm=None, out=None):
-    a, s, axes = _cook(a, s, axes)
-    for ii in reversed(range(len(axes))):
-        a = _c2c(a, s[ii], axes[ii], norm, True, None)
-    if not axes:
-        a = a.astype(_np.complex64 if _single(a.dtype) else _np.complex128)
-    return _deliver_nd(a, out)
+    return _c2c_nd(a, s, axes, norm, True, out)
 
 
 def _deliver_nd(r, out):
