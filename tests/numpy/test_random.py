@@ -224,3 +224,45 @@ def test_legacy_functions():
         assert f(*args, size=4).shape == (4,)
     x = np.arange(5)
     assert R.shuffle(x) is None
+
+
+@pytest.mark.parametrize("name,args", [
+    ("standard_exponential", ()), ("standard_gamma", (0.7,)), ("lognormal", (0.5, 0.8)), ("chisquare", (3.0,)),
+    ("laplace", (1.0, 2.0)), ("logistic", (1.0, 2.0)), ("rayleigh", (2.0,)), ("weibull", (1.5,)),
+    ("pareto", (3.0,)), ("power", (2.5,)), ("standard_cauchy", ()), ("standard_t", (4.0,)), ("f", (3.0, 7.0)),
+    ("triangular", (-1.0, 0.5, 2.0))])
+def test_more_continuous_distributions_two_sample_ks(name, args):
+    g, ng = R.default_rng(11), np.random.default_rng(11)
+    x = to_numpy(getattr(g, name)(*args, size=N))
+    assert x.shape == (N,) and x.dtype == np.float64 and np.isfinite(x).all()
+    assert ks_two(x, getattr(ng, name)(*args, size=N)) < ks_limit(N, N)
+    assert type(getattr(g, name)(*args)) is type(getattr(ng, name)(*args))
+
+
+def test_more_discrete_distributions():
+    g = R.default_rng(12)
+    x = to_numpy(g.geometric(0.3, N))
+    assert x.min() >= 1 and type(g.geometric(0.3)) is int
+    _pmf_check(x, lambda k: 0.0 if k == 0 else 0.3 * 0.7 ** (k - 1), 25)
+    assert to_numpy(g.geometric(1.0, 5)).tolist() == [1] * 5
+    nb = to_numpy(g.negative_binomial(3, 0.4, N))
+    assert abs(nb.mean() - 3 * 0.6 / 0.4) < 0.1 and abs(nb.var() - 3 * 0.6 / 0.16) < 0.5
+    d = to_numpy(g.dirichlet([1.0, 2.0, 3.0], size=N))
+    assert d.shape == (N, 3) and np.allclose(d.sum(axis=1), 1)
+    assert np.all(np.abs(d.mean(axis=0) - np.array([1, 2, 3]) / 6) < 0.01)
+    m = to_numpy(g.multinomial(20, [0.2, 0.3, 0.5], size=(N // 4, 2)))
+    assert m.shape == (N // 4, 2, 3) and np.all(m.sum(axis=-1) == 20)
+    assert np.all(np.abs(m.reshape(-1, 3).mean(axis=0) - [4, 6, 10]) < 0.1)
+    p = to_numpy(g.permuted(np.arange(12).reshape(3, 4), axis=1))
+    assert [sorted(r) for r in p.tolist()] == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]]
+    assert sorted(to_numpy(g.permuted(np.arange(12).reshape(3, 4))).ravel().tolist()) == list(range(12))
+
+
+@pytest.mark.parametrize("call", [
+    "lognormal(0, -1)", "chisquare(0)", "laplace(0, -1)", "logistic(0, -1)", "rayleigh(-1)", "weibull(-1)",
+    "pareto(0)", "standard_t(0)", "geometric(0)", "geometric(1.5)", "triangular(1, 0, 2)", "triangular(0, 3, 2)",
+    "triangular(1, 1, 1)", "dirichlet([1, -1])", "multinomial(-1, [0.5, 0.5])", "multinomial(3, [-0.1, 1.1])",
+    "standard_gamma(-1)", "f(0, 1)", "f(1, 0)", "power(0)", "negative_binomial(0, 0.5)", "negative_binomial(1, 0)",
+    "standard_exponential(dtype=np.int32)"])
+def test_more_errors_match_numpy(call):
+    test_errors_match_numpy(call)
