@@ -266,3 +266,20 @@ def test_more_discrete_distributions():
     "standard_exponential(dtype=np.int32)"])
 def test_more_errors_match_numpy(call):
     test_errors_match_numpy(call)
+
+
+def test_array_parameters_broadcast_like_numpy():
+    g, ng = R.default_rng(13), np.random.default_rng(13)
+    shapes = {}
+    for name, args, kw in [("gamma", (np.ones((2, 3)),), {}), ("beta", ([1.0, 2.0], [[3.0], [4.0]]), {}),
+                           ("poisson", ([1.0, 100.0],), {"size": (3, 2)}), ("binomial", (np.array([5, 6]), 0.5), {}),
+                           ("integers", (np.arange(4), np.arange(4) + 3), {}), ("normal", ([0.0, 10.0], 1.0), {}),
+                           ("uniform", (0.0, [[1.0], [2.0]]), {"size": (2, 3)}), ("exponential", ([1.0, 2.0],), {})]:
+        got, exp = getattr(g, name)(*args, **kw), getattr(ng, name)(*args, **kw)
+        assert got.shape == exp.shape and got.dtype == exp.dtype, name
+        shapes[name] = got.shape
+    k = to_numpy(g.integers(np.arange(1000), np.arange(1000) + 3))
+    assert np.all((k - np.arange(1000) >= 0) & (k - np.arange(1000) < 3))
+    lam = np.array([1.0, 1000.0])
+    x = to_numpy(g.poisson(lam, size=(N // 2, 2)))
+    assert np.all(np.abs(x.mean(axis=0) - lam) < 5 * np.sqrt(lam / (N // 2)))

@@ -132,10 +132,9 @@ class Generator:
         if _np.any(lo > hi_incl):
             raise ValueError(("high < 0" if endpoint else "high <= 0") if one_bound else
                              ("low > high" if endpoint else "low >= high"))
-        count = _np.vectorize(lambda a, b: (b - a + 1) & _M64, otypes=[object])(lo, hi_incl)
-        to_u64 = _np.vectorize(lambda v: v & _M64, otypes=[object])
-        shape, (lo64, cnt64), _ = _params(shp, to_u64(lo).astype(_np.uint64), count.astype(_np.uint64),
-                                          dtype=_np.uint64)
+        count = _np.asarray((hi_incl - lo + 1) % (1 << 64), dtype=object)  # 0 encodes the full 2^64 range
+        shape, (lo64, cnt64), _ = _params(shp, _np.asarray(lo % (1 << 64), dtype=object).astype(_np.uint64),
+                                          count.astype(_np.uint64), dtype=_np.uint64)
         r = _np.empty(_np.prod(shape, dtype=_np.int64), _np.uint64)
         _C.rng_integers(self._state, r, lo64, cnt64)
         r = r.view(_np.int64).astype(dt) if dt.kind != "u" else r.astype(dt)
