@@ -4,6 +4,7 @@
 #include "core/fft.h"
 
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -112,36 +113,60 @@ std::shared_ptr<const Plan> plan_for(int64_t n) {
   return cache.emplace(n, pl).first->second;
 }
 
-// One pass over output groups j in [j0, j1) and columns q in [q0, q1).
-template <bool INV>
-void pass(const Stage& st, const C* x, C* y, int64_t j0, int64_t j1, int64_t q0, int64_t q1) {
+// Four interleaved complex values in one 8-double vector: a pass's column loop (q) multiplies by the
+// same twiddle throughout, so it vectorizes without gathers. Compiled per ISA through pass_fwd/inv.
+typedef double V8 __attribute__((vector_size(64)));
+typedef int64_t I8 __attribute__((vector_size(64)));
+struct CV {
+  V8 v;
+};
+inline CV operator+(CV a, CV b) { return {a.v + b.v}; }
+inline CV operator-(CV a, CV b) { return {a.v - b.v}; }
+inline CV operator*(CV a, double s) { return {a.v * s}; }
+inline V8 swap_ri(V8 x) { return __builtin_shuffle(x, I8{1, 0, 3, 2, 5, 4, 7, 6}); }
+inline CV mul(CV a, C w) {
+  return {a.v * w.re + swap_ri(a.v) * V8{-w.im, w.im, -w.im, w.im, -w.im, w.im, -w.im, w.im}};
+}
+template <bool INV> inline CV rot(CV a) {
+  return {swap_ri(a.v) * (INV ? V8{-1, 1, -1, 1, -1, 1, -1, 1} : V8{1, -1, 1, -1, 1, -1, 1, -1})};
+}
+inline void load(const C* p, C* z) { *z = *p; }
+inline void load(const C* p, CV* z) { std::memcpy(z, p, sizeof(CV)); }
+inline void store(C* p, C z) { *p = z; }
+inline void store(C* p, CV z) { std::memcpy(p, &z, sizeof(CV)); }
+
+// One pass over output groups j in [j0, j1) and columns q in [q0, q1), W columns at a time.
+template <bool INV, class Z>
+__attribute__((always_inline)) inline void pass_cols(const Stage& st, const C* x, C* y, int64_t j0, int64_t j1,
+                                                     int64_t q0, int64_t q1) {
+  constexpr int W = sizeof(Z) / sizeof(C);
   const int p = st.p;
-  const int64_t s = st.s, m = st.nc / p;
+  const int64_t s = st.s, sm = st.s * (st.nc / p);
   const C* twj = st.tw.data();
   if (p == 8) {  // a radix-2 step (t = a_r + a_r+4, u = (a_r - a_r+4) w8^r), then two 4-point DFTs
     const double h = std::sqrt(0.5);
+    const C w81 = INV ? C{h, h} : C{h, -h}, w83 = INV ? C{-h, h} : C{-h, -h};
     for (int64_t j = j0; j < j1; ++j) {
       const C* wj = twj + 7 * j;
+      C w[7];
+      for (int k = 0; k < 7; ++k) w[k] = tw<INV>(wj[k]);
       const C* x0 = x + s * j;
       C* y0 = y + s * 8 * j;
-      for (int64_t q = q0; q < q1; ++q) {
-        C a[8];
-        for (int r = 0; r < 8; ++r) a[r] = x0[q + r * s * m];
-        C t0 = a[0] + a[4], t1 = a[1] + a[5], t2 = a[2] + a[6], t3 = a[3] + a[7];
-        C u0 = a[0] - a[4], d1 = a[1] - a[5], u2 = rot<INV>(a[2] - a[6]), d3 = a[3] - a[7];
-        // w8 = (1 -+ i) / sqrt2, w8^3 = (-1 -+ i) / sqrt2
-        C u1 = INV ? C{(d1.re - d1.im) * h, (d1.re + d1.im) * h} : C{(d1.re + d1.im) * h, (d1.im - d1.re) * h};
-        C u3 = INV ? C{(-d3.re - d3.im) * h, (d3.re - d3.im) * h} : C{(d3.im - d3.re) * h, (-d3.re - d3.im) * h};
-        C e0 = t0 + t2, e1 = t0 - t2, e2 = t1 + t3, e3 = rot<INV>(t1 - t3);
-        C o0 = u0 + u2, o1 = u0 - u2, o2 = u1 + u3, o3 = rot<INV>(u1 - u3);
-        y0[q] = e0 + e2;
-        y0[q + s] = mul(o0 + o2, tw<INV>(wj[0]));
-        y0[q + 2 * s] = mul(e1 + e3, tw<INV>(wj[1]));
-        y0[q + 3 * s] = mul(o1 + o3, tw<INV>(wj[2]));
-        y0[q + 4 * s] = mul(e0 - e2, tw<INV>(wj[3]));
-        y0[q + 5 * s] = mul(o0 - o2, tw<INV>(wj[4]));
-        y0[q + 6 * s] = mul(e1 - e3, tw<INV>(wj[5]));
-        y0[q + 7 * s] = mul(o1 - o3, tw<INV>(wj[6]));
+      for (int64_t q = q0; q + W <= q1; q += W) {
+        Z a[8];
+        for (int r = 0; r < 8; ++r) load(x0 + q + r * sm, &a[r]);
+        Z t0 = a[0] + a[4], t1 = a[1] + a[5], t2 = a[2] + a[6], t3 = a[3] + a[7];
+        Z u0 = a[0] - a[4], u1 = mul(a[1] - a[5], w81), u2 = rot<INV>(a[2] - a[6]), u3 = mul(a[3] - a[7], w83);
+        Z e0 = t0 + t2, e1 = t0 - t2, e2 = t1 + t3, e3 = rot<INV>(t1 - t3);
+        Z o0 = u0 + u2, o1 = u0 - u2, o2 = u1 + u3, o3 = rot<INV>(u1 - u3);
+        store(y0 + q, e0 + e2);
+        store(y0 + q + s, mul(o0 + o2, w[0]));
+        store(y0 + q + 2 * s, mul(e1 + e3, w[1]));
+        store(y0 + q + 3 * s, mul(o1 + o3, w[2]));
+        store(y0 + q + 4 * s, mul(e0 - e2, w[3]));
+        store(y0 + q + 5 * s, mul(o0 - o2, w[4]));
+        store(y0 + q + 6 * s, mul(e1 - e3, w[5]));
+        store(y0 + q + 7 * s, mul(o1 - o3, w[6]));
       }
     }
   } else if (p == 4) {
@@ -149,13 +174,14 @@ void pass(const Stage& st, const C* x, C* y, int64_t j0, int64_t j1, int64_t q0,
       C w1 = tw<INV>(twj[3 * j]), w2 = tw<INV>(twj[3 * j + 1]), w3 = tw<INV>(twj[3 * j + 2]);
       const C* x0 = x + s * j;
       C* y0 = y + s * 4 * j;
-      for (int64_t q = q0; q < q1; ++q) {
-        C a0 = x0[q], a1 = x0[q + s * m], a2 = x0[q + 2 * s * m], a3 = x0[q + 3 * s * m];
-        C t0 = a0 + a2, t1 = a0 - a2, t2 = a1 + a3, t3 = rot<INV>(a1 - a3);
-        y0[q] = t0 + t2;
-        y0[q + s] = mul(t1 + t3, w1);
-        y0[q + 2 * s] = mul(t0 - t2, w2);
-        y0[q + 3 * s] = mul(t1 - t3, w3);
+      for (int64_t q = q0; q + W <= q1; q += W) {
+        Z a0, a1, a2, a3;
+        load(x0 + q, &a0), load(x0 + q + sm, &a1), load(x0 + q + 2 * sm, &a2), load(x0 + q + 3 * sm, &a3);
+        Z t0 = a0 + a2, t1 = a0 - a2, t2 = a1 + a3, t3 = rot<INV>(a1 - a3);
+        store(y0 + q, t0 + t2);
+        store(y0 + q + s, mul(t1 + t3, w1));
+        store(y0 + q + 2 * s, mul(t0 - t2, w2));
+        store(y0 + q + 3 * s, mul(t1 - t3, w3));
       }
     }
   } else if (p == 2) {
@@ -163,10 +189,11 @@ void pass(const Stage& st, const C* x, C* y, int64_t j0, int64_t j1, int64_t q0,
       C w1 = tw<INV>(twj[j]);
       const C* x0 = x + s * j;
       C* y0 = y + s * 2 * j;
-      for (int64_t q = q0; q < q1; ++q) {
-        C a0 = x0[q], a1 = x0[q + s * m];
-        y0[q] = a0 + a1;
-        y0[q + s] = mul(a0 - a1, w1);
+      for (int64_t q = q0; q + W <= q1; q += W) {
+        Z a0, a1;
+        load(x0 + q, &a0), load(x0 + q + sm, &a1);
+        store(y0 + q, a0 + a1);
+        store(y0 + q + s, mul(a0 - a1, w1));
       }
     }
   } else if (p == 3) {
@@ -175,22 +202,22 @@ void pass(const Stage& st, const C* x, C* y, int64_t j0, int64_t j1, int64_t q0,
       C w1 = tw<INV>(twj[2 * j]), w2 = tw<INV>(twj[2 * j + 1]);
       const C* x0 = x + s * j;
       C* y0 = y + s * 3 * j;
-      for (int64_t q = q0; q < q1; ++q) {
-        C a0 = x0[q], a1 = x0[q + s * m], a2 = x0[q + 2 * s * m];
-        C t = a1 + a2, d = a1 - a2;
-        C m1 = a0 + t * c, m2 = C{-d.im * sn, d.re * sn};  // i * sn * d
-        y0[q] = a0 + t;
-        y0[q + s] = mul(m1 + m2, w1);
-        y0[q + 2 * s] = mul(m1 - m2, w2);
+      for (int64_t q = q0; q + W <= q1; q += W) {
+        Z a0, a1, a2;
+        load(x0 + q, &a0), load(x0 + q + sm, &a1), load(x0 + q + 2 * sm, &a2);
+        Z t = a1 + a2, m1 = a0 + t * c, m2 = rot<true>(a1 - a2) * sn;  // i * sn * (a1 - a2)
+        store(y0 + q, a0 + t);
+        store(y0 + q + s, mul(m1 + m2, w1));
+        store(y0 + q + 2 * s, mul(m1 - m2, w2));
       }
     }
-  } else {
+  } else if constexpr (W == 1) {
     C a[MAX_RADIX];
     for (int64_t j = j0; j < j1; ++j) {
       const C* x0 = x + s * j;
       C* y0 = y + s * p * j;
       for (int64_t q = q0; q < q1; ++q) {
-        for (int r = 0; r < p; ++r) a[r] = x0[q + r * s * m];
+        for (int r = 0; r < p; ++r) a[r] = x0[q + r * sm];
         for (int k = 0; k < p; ++k) {
           C b = a[0];
           for (int r = 1, idx = k; r < p; ++r, idx = (idx + k) % p) b = b + mul(a[r], tw<INV>(st.root[idx]));
@@ -201,13 +228,33 @@ void pass(const Stage& st, const C* x, C* y, int64_t j0, int64_t j1, int64_t q0,
   }
 }
 
+template <bool INV>
+__attribute__((always_inline)) inline void pass(const Stage& st, const C* x, C* y, int64_t j0, int64_t j1,
+                                                int64_t q0, int64_t q1) {
+  int64_t qv = q0;
+  if (st.p <= 8 && st.p != 5 && st.p != 7 && q1 - q0 >= 4) {
+    qv = q0 + ((q1 - q0) / 4) * 4;
+    pass_cols<INV, CV>(st, x, y, j0, j1, q0, qv);
+  }
+  if (qv < q1) pass_cols<INV, C>(st, x, y, j0, j1, qv, q1);
+}
+
+#define MNNX_FFT_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+MNNX_FFT_CLONES void pass_fwd(const Stage& st, const C* x, C* y, int64_t j0, int64_t j1, int64_t q0, int64_t q1) {
+  pass<false>(st, x, y, j0, j1, q0, q1);
+}
+MNNX_FFT_CLONES void pass_inv(const Stage& st, const C* x, C* y, int64_t j0, int64_t j1, int64_t q0, int64_t q1) {
+  pass<true>(st, x, y, j0, j1, q0, q1);
+}
+
 template <bool INV> void run_pass(const Stage& st, const C* x, C* y, bool threaded) {
+  auto body = INV ? pass_inv : pass_fwd;
   int64_t m = st.nc / st.p, s = st.s, work = st.nc * s;
-  if (!threaded || work < (int64_t(1) << 15)) return pass<INV>(st, x, y, 0, m, 0, s);
+  if (!threaded || work < (int64_t(1) << 15)) return body(st, x, y, 0, m, 0, s);
   if (m >= s)
-    parallel_for(m, 64, [&](int64_t a, int64_t b, int) { pass<INV>(st, x, y, a, b, 0, s); });
+    parallel_for(m, 64, [&](int64_t a, int64_t b, int) { body(st, x, y, a, b, 0, s); });
   else
-    parallel_for(s, 64, [&](int64_t a, int64_t b, int) { pass<INV>(st, x, y, 0, m, a, b); });
+    parallel_for(s, 64, [&](int64_t a, int64_t b, int) { body(st, x, y, 0, m, a, b); });
 }
 
 // out may equal neither in nor scratch; in is not modified. Bluestein allocates its own buffers.
