@@ -251,6 +251,11 @@ def test_lstsq_rank_deficient_and_errors(rng):
     assert got[2] == exp[2] == 1 and to_numpy(got[1]).shape == exp[1].shape == (0,)
     with pytest.raises(np.linalg.LinAlgError):
         LA.lstsq(a, np.ones(5))
+    for a, b in [(np.zeros((0, 3)), np.zeros(0)), (np.zeros((3, 0)), np.ones(3)), (np.zeros((3, 0)), np.ones((3, 2)))]:
+        got, exp = LA.lstsq(a, b), np.linalg.lstsq(a, b)
+        for g, e in zip(got, exp):
+            assert np.asarray(g).shape == np.asarray(e).shape and np.asarray(g).dtype == np.asarray(e).dtype
+            np.testing.assert_allclose(np.asarray(g), np.asarray(e))
 
 
 @pytest.mark.parametrize("p", [0, 1, 2, 3, 7, -1, -2])

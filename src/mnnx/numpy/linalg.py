@@ -272,9 +272,10 @@ def _matmul_np(x, y):
     t = _np.result_type(x, y)
     shp = _np.broadcast_shapes(x.shape[:-2], y.shape[:-2])
     m, k, n = x.shape[-2], x.shape[-1], y.shape[-1]
-    xb = _np.array(-_np.broadcast_to(x, shp + (m, k)), dtype=t, order="C").reshape(-1, m, k)
-    yb = _np.array(_np.broadcast_to(y, shp + (k, n)), dtype=t, order="C").reshape(-1, k, n)
-    c = _np.zeros((xb.shape[0], m, n), t)
+    nb = int(_np.prod(shp))
+    xb = _np.array(-_np.broadcast_to(x, shp + (m, k)), dtype=t, order="C").reshape(nb, m, k)
+    yb = _np.array(_np.broadcast_to(y, shp + (k, n)), dtype=t, order="C").reshape(nb, k, n)
+    c = _np.zeros((nb, m, n), t)
     if c.size and k:
         _C.la_gemm_sub(xb, yb, c)
     return c.reshape(shp + (m, n))
@@ -362,7 +363,7 @@ def lstsq(a, b, rcond=None):
         resids = _np.empty((0,), t)
     if is_1d:
         x = x[:, 0]
-    return _out(x), _out(resids), rank, _out(s.astype(t))
+    return _out(x), _out(resids), _np.int32(rank), _out(s.astype(t))
 
 
 def matrix_power(a, n):
