@@ -128,3 +128,11 @@ def test_errors():
         F.fftn(np.ones((2, 2)), s=(2, 2), axes=(0,))
     with pytest.raises(TypeError):
         F.rfft(np.ones(4, complex))
+
+
+def test_empty_batches_and_no_axes():
+    for call in ["fft(np.zeros((0, 8)))", "rfft(np.zeros((0, 8)))", "irfft(np.zeros((0, 5)))",
+                 "fft2(np.zeros((0, 4, 4)))", "fftn(np.zeros((2, 3)), axes=())", "fft(np.arange(8.0), n=3)"]:
+        e, g = eval("np.fft." + call), eval("F." + call)
+        g = to_numpy(g) if isinstance(g, mnp.ndarray) else g
+        assert g.shape == e.shape and g.dtype == e.dtype and np.allclose(g, e), call

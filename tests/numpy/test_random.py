@@ -283,3 +283,13 @@ def test_array_parameters_broadcast_like_numpy():
     lam = np.array([1.0, 1000.0])
     x = to_numpy(g.poisson(lam, size=(N // 2, 2)))
     assert np.all(np.abs(x.mean(axis=0) - lam) < 5 * np.sqrt(lam / (N // 2)))
+
+
+@pytest.mark.parametrize("call", [
+    "random(0)", "random(())", "random((2, 0))", "integers(5, size=0)", "integers(5, size=())", "normal(size=0)",
+    "choice(0, 0)", "choice([], 0)", "choice(5, 0)", "choice(5, 0, replace=False)", "poisson(3, size=(0, 2))",
+    "binomial(3, 0.5, size=0)", "gamma(2.0, size=0)", "multinomial(3, [0.5, 0.5], size=0)",
+    "dirichlet([1, 1], size=0)", "integers(5, 5, size=0)", "choice(np.arange(6).reshape(3, 2), 2, axis=1)"])
+def test_empty_and_zero_d_sizes_match_numpy(call):
+    e, g = eval("np.random.default_rng(0)." + call), eval("R.default_rng(0)." + call)
+    assert np.shape(e) == np.shape(g) and np.asarray(e).dtype == np.asarray(g).dtype

@@ -162,9 +162,7 @@ def _c2c_nd(a, s, axes, norm, inverse, out):
     a, s, axes = _cook(a, s, axes)
     for ii in reversed(range(len(axes))):
         a = _c2c(a, s[ii], axes[ii], norm, inverse, None)
-    if not axes:
-        a = a.astype(_np.complex64 if _single(a.dtype) else _np.complex128)
-    return _deliver_nd(a, out)
+    return _deliver_nd(a, out)  # no axes: numpy hands the input back unchanged
 
 
 def fftn(a, s=None, axes=None, norm=None, out=None):

@@ -129,7 +129,8 @@ class Generator:
             raise ValueError(f"low is out of bounds for {dt.name}")
         if _np.any(hi_incl > info[1]):
             raise ValueError(f"high is out of bounds for {dt.name}")
-        if _np.any(lo > hi_incl):
+        empty = shp is not None and 0 in shp
+        if _np.any(lo > hi_incl) and not empty:  # numpy lets an empty draw through
             raise ValueError(("high < 0" if endpoint else "high <= 0") if one_bound else
                              ("low > high" if endpoint else "low >= high"))
         count = _np.asarray((hi_incl - lo + 1) % (1 << 64), dtype=object)  # 0 encodes the full 2^64 range
@@ -482,7 +483,7 @@ class Generator:
         for k in range(pv.size - 1):
             p = min(max(pv[k] / rest, 0.0), 1.0) if rest > 0 else 0.0
             draw = _np.empty(left.size, _np.int64)
-            _C.rng_binomial(self._state, draw, left.copy(), _np.array([p] * left.size if left.size else [p]))
+            _C.rng_binomial(self._state, draw, left.copy(), _np.full(left.size, p))
             out[:, k] = draw
             left = left - draw
             rest -= pv[k]
