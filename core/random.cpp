@@ -38,9 +38,46 @@ inline double open_uniform(State* st) {  // (0, 1): safe for logs
   return ((next(st) >> 11) + 0.5) * 0x1.0p-53;
 }
 
+// Ziggurat for the standard normal (Marsaglia & Tsang, in Doornik's formulation): 256 layers of equal
+// area v under f(x) = exp(-x^2/2); layer i is [0, x_i] x [f(x_i), f(x_i+1)], layer 0 the base strip
+// whose part beyond r = x_1 is the tail. About 99% of draws take one 64-bit word and one compare.
+struct Ziggurat {
+  static constexpr double r = 3.6541528853610088;
+  double x[257], ratio[256], f[257];
+  Ziggurat() {
+    auto fx = [](double v) { return std::exp(-0.5 * v * v); };
+    double v = r * fx(r) + std::sqrt(M_PI / 2) * std::erfc(r / std::sqrt(2.0));
+    x[0] = v / fx(r);
+    x[1] = r;
+    for (int i = 2; i < 256; ++i) x[i] = std::sqrt(-2.0 * std::log(v / x[i - 1] + fx(x[i - 1])));
+    x[256] = 0;
+    for (int i = 0; i < 256; ++i) ratio[i] = x[i + 1] / x[i];
+    for (int i = 0; i <= 256; ++i) f[i] = fx(x[i]);
+  }
+};
+const Ziggurat& zig() {
+  static const Ziggurat z;
+  return z;
+}
+
 double normal(State* st) {
-  double u = open_uniform(st), v = uniform(st);
-  return std::sqrt(-2.0 * std::log(u)) * std::cos(2.0 * M_PI * v);
+  const Ziggurat& z = zig();
+  for (;;) {
+    uint64_t bits = next(st);
+    int i = static_cast<int>(bits & 0xff);
+    double u = static_cast<double>(bits >> 11) * 0x1.0p-52 - 1.0;  // [-1, 1)
+    if (std::fabs(u) < z.ratio[i]) return u * z.x[i];
+    if (i == 0) {  // the tail beyond r (Marsaglia)
+      double a, b;
+      do {
+        a = -std::log(open_uniform(st)) / Ziggurat::r;
+        b = -std::log(open_uniform(st));
+      } while (b + b <= a * a);
+      return u < 0 ? -(Ziggurat::r + a) : Ziggurat::r + a;
+    }
+    double xv = u * z.x[i];
+    if (z.f[i + 1] + uniform(st) * (z.f[i] - z.f[i + 1]) < std::exp(-0.5 * xv * xv)) return xv;
+  }
 }
 
 double std_gamma(State* st, double shape) {
@@ -172,13 +209,7 @@ void fill_integers(State* st, uint64_t* out, int64_t n, const uint64_t* low, con
   }
 }
 void fill_normal(State* st, double* out, int64_t n) {
-  int64_t i = 0;
-  for (; i + 2 <= n; i += 2) {  // both Box-Muller outputs
-    double r = std::sqrt(-2.0 * std::log(open_uniform(st))), t = 2.0 * M_PI * uniform(st);
-    out[i] = r * std::cos(t);
-    out[i + 1] = r * std::sin(t);
-  }
-  if (i < n) out[i] = normal(st);
+  for (int64_t i = 0; i < n; ++i) out[i] = normal(st);
 }
 void fill_exponential(State* st, double* out, int64_t n) {
   for (int64_t i = 0; i < n; ++i) out[i] = -std::log1p(-uniform(st));

@@ -1,6 +1,6 @@
 // Random streams for mnnx.numpy.random. Bit generator: xoshiro256** (Blackman & Vigna 2018), seeded by
 // SplitMix64 from a 64-bit seed, so a seed gives the same stream on every machine. Doubles take the top
-// 53 bits, floats the top 24. Distributions (all exact methods): Box-Muller normals, inversion for the
+// 53 bits, floats the top 24. Distributions (all exact methods): ziggurat normals (256 layers), inversion for the
 // exponential, Marsaglia-Tsang gammas, Johnk / gamma ratios for beta, Knuth multiplication + Hormann's PTRS
 // for Poisson, inversion + Hormann's BTRS for binomial, Lemire's unbiased bounded integers.
 #pragma once

@@ -2,7 +2,7 @@
 
 Bit generator: xoshiro256** seeded through SplitMix64 (core/random.h). A seed gives the same stream on
 every machine and every mnnx build, but not numpy's stream (numpy uses PCG64 / MT19937): bit-equality with
-numpy is not a goal; the distributions are the same. Methods: Box-Muller normals, inversion exponentials,
+numpy is not a goal; the distributions are the same. Methods: ziggurat normals, inversion exponentials,
 Marsaglia-Tsang gammas, Johnk/gamma-ratio betas, PTRS Poisson, BTRS binomial, Lemire bounded integers;
 the other Generator distributions (lognormal, chisquare, laplace, logistic, rayleigh, weibull, pareto,
 power, standard_cauchy/t, f, triangular, geometric, negative_binomial, dirichlet, multinomial) are exact
