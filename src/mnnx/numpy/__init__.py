@@ -17,9 +17,6 @@ from ._creation import __all__ as _a1
 from ._reductions import __all__ as _a2
 from ._shape import __all__ as _a3
 from ._ufuncs import __all__ as _a4
-from . import linalg, random, fft  # noqa: F401  (numpy's submodules)
-from ._io import *  # noqa: F401,F403
-from ._io import __all__ as _a5
 
 # dtypes and constants are numpy's own objects: x.dtype == np.float32 holds either way
 bool_ = _np.bool_
@@ -38,6 +35,11 @@ AxisError = _np.exceptions.AxisError
 __all__ = (["ndarray", "sigmoid", "erf", "bool_", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
             "uint64", "float16", "float32", "float64", "half", "single", "double", "intp", "uintp", "dtype", "finfo",
             "iinfo", "result_type", "can_cast", "promote_types", "pi", "e", "inf", "nan", "euler_gamma", "newaxis"]
-           + _a1 + _a2 + _a3 + _a4 + _a5)
+           + _a1 + _a2 + _a3 + _a4)
 
+# numpy's submodules and file functions (issue 7), and the Array API namespace hook
+from . import linalg, random, fft  # noqa: E402,F401
+from ._io import *  # noqa: E402,F401,F403
+from ._io import __all__ as _a_io  # noqa: E402
+__all__ = __all__ + _a_io
 from .. import array_api as _array_api  # noqa: E402,F401  (attaches ndarray.__array_namespace__)
