@@ -293,3 +293,23 @@ def test_array_parameters_broadcast_like_numpy():
 def test_empty_and_zero_d_sizes_match_numpy(call):
     e, g = eval("np.random.default_rng(0)." + call), eval("R.default_rng(0)." + call)
     assert np.shape(e) == np.shape(g) and np.asarray(e).dtype == np.asarray(g).dtype
+
+
+def test_random_state_legacy_class():
+    rs, nrs = R.RandomState(3), np.random.RandomState(3)
+    for name, args in [("rand", (2, 3)), ("randn", (4,)), ("random_sample", ((2,),)), ("uniform", (0, 1, 3)),
+                       ("normal", (0, 1, 3)), ("poisson", (2.0, 3)), ("binomial", (5, 0.5, 3)), ("gamma", (2.0, 1.0, 3)),
+                       ("randint", (0, 5, 4)), ("choice", (5, 3)), ("permutation", (5,))]:
+        got, exp = getattr(rs, name)(*args), getattr(nrs, name)(*args)
+        assert got.shape == exp.shape and got.dtype == exp.dtype, name
+    assert type(rs.rand()) is float and type(rs.randn()) is float
+    a = to_numpy(R.RandomState(9).rand(5))
+    b = R.RandomState(1)
+    b.seed(9)
+    assert np.array_equal(a, to_numpy(b.rand(5)))
+    with pytest.raises(AttributeError):
+        rs.no_such_method
+    x = np.arange(6)
+    assert rs.shuffle(x) is None and sorted(x.tolist()) == list(range(6))
+    by = R.default_rng(0).bytes(13)
+    assert isinstance(by, bytes) and len(by) == 13 and by == R.default_rng(0).bytes(13) and rs.bytes(3) != b""

@@ -18,7 +18,7 @@ import numpy as _np
 from .. import _C
 from .._tensor import Var, asarray as _wrap
 
-__all__ = ["default_rng", "Generator", "seed", "rand", "randn", "randint", "random", "random_sample", "uniform",
+__all__ = ["default_rng", "Generator", "RandomState", "seed", "rand", "randn", "randint", "random", "random_sample", "uniform",
            "normal", "standard_normal", "exponential", "gamma", "beta", "poisson", "binomial", "choice",
            "permutation", "shuffle"]
 
@@ -491,6 +491,12 @@ class Generator:
             out[:, -1] = left
         return _wrap(out.reshape(shape + (pv.size,)))
 
+    def bytes(self, length):
+        n = operator.index(length)
+        words = _np.empty((n + 7) // 8, _np.uint64)
+        _C.rng_integers(self._state, words, _np.zeros(1, _np.uint64), _np.zeros(1, _np.uint64))
+        return words.tobytes()[:n]
+
     def permuted(self, x, *, axis=None, out=None):
         """Each 1-d slice along axis shuffled independently (all elements when axis is None); a new array."""
         arr = _np.array(x, copy=True)
@@ -516,6 +522,54 @@ class Generator:
 def default_rng(seed=None):
     """A Generator; passing a Generator returns it unchanged (numpy's rule)."""
     return seed if isinstance(seed, Generator) else Generator(seed)
+
+
+class RandomState:
+    """numpy's legacy RandomState interface (rand, randn, randint, random_sample, ...) over this module's
+    xoshiro256** stream: the same methods and argument conventions, not MT19937's numbers."""
+
+    def __init__(self, seed=None):
+        self._g = Generator(seed)
+
+    def seed(self, seed=None):
+        self._g = Generator(seed)
+
+    def rand(self, *shape):
+        return self._g.random(shape if shape else None)
+
+    def randn(self, *shape):
+        return self._g.standard_normal(shape if shape else None)
+
+    def randint(self, low, high=None, size=None, dtype=int):
+        return self._g.integers(low, high, size=size, dtype=dtype)
+
+    def random_sample(self, size=None):
+        return self._g.random(size)
+
+    random = random_sample
+
+    def choice(self, a, size=None, replace=True, p=None):
+        return self._g.choice(a, size, replace, p)
+
+    def permutation(self, x):
+        return self._g.permutation(x)
+
+    def shuffle(self, x):
+        return self._g.shuffle(x)
+
+    def bytes(self, length):
+        return self._g.bytes(length)
+
+    def __getattr__(self, name):  # the distributions share Generator's signatures
+        if name in _SHARED:
+            return getattr(self._g, name)
+        raise AttributeError(f"'RandomState' object has no attribute '{name}'")
+
+
+_SHARED = {"uniform", "normal", "standard_normal", "exponential", "standard_exponential", "gamma", "standard_gamma",
+           "beta", "poisson", "binomial", "lognormal", "chisquare", "laplace", "logistic", "rayleigh", "weibull",
+           "pareto", "power", "standard_cauchy", "standard_t", "f", "triangular", "geometric", "negative_binomial",
+           "dirichlet", "multinomial"}
 
 
 # ---- legacy module functions on one global Generator ----
