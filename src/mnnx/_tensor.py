@@ -229,7 +229,9 @@ def _unwrap(x):
 def __array_function__(self, func, types, args, kwargs):
     from . import numpy as mnp
     mod = func.__module__ or ""
-    impl = getattr(mnp, func.__name__, None) if mod in ("numpy", "numpy.core.fromnumeric", "numpy.core.multiarray") else None
+    ns = {"numpy": mnp, "numpy.core.fromnumeric": mnp, "numpy.core.multiarray": mnp,
+          "numpy.linalg": getattr(mnp, "linalg", None), "numpy.fft": getattr(mnp, "fft", None)}.get(mod)
+    impl = getattr(ns, func.__name__, None) if ns is not None else None
     if impl is not None and impl is not func:
         return impl(*args, **kwargs)
     return func._implementation(*_unwrap(args), **{k: _unwrap(v) for k, v in kwargs.items()})

@@ -10,6 +10,7 @@ namespace mnnx {
 void init_core(nb::module_& m);
 void init_nn(nb::module_& m);
 void init_autograd(nb::module_& m);
+void init_la(nb::module_& m);
 }
 
 NB_MODULE(_C, m) {
@@ -40,4 +41,5 @@ NB_MODULE(_C, m) {
   mnnx::init_core(m);
   mnnx::init_nn(m);
   mnnx::init_autograd(m);
+  mnnx::init_la(m);
 }

@@ -38,3 +38,10 @@ __all__ = (["ndarray", "sigmoid", "erf", "bool_", "int8", "int16", "int32", "int
             "uint64", "float16", "float32", "float64", "half", "single", "double", "intp", "uintp", "dtype", "finfo",
             "iinfo", "result_type", "can_cast", "promote_types", "pi", "e", "inf", "nan", "euler_gamma", "newaxis"]
            + _a1 + _a2 + _a3 + _a4 + _a5)
+
+# numpy's submodules and file functions (issue 7), and the Array API namespace hook
+from . import linalg, random, fft  # noqa: E402,F401
+from ._io import *  # noqa: E402,F401,F403
+from ._io import __all__ as _a_io  # noqa: E402
+__all__ = __all__ + _a_io
+from .. import array_api as _array_api  # noqa: E402,F401  (attaches ndarray.__array_namespace__)
