@@ -409,4 +409,85 @@ void run_MAX_POOL2D_INDICES(const std::vector<int64_t>& a, const std::vector<Den
   run(in[0].dt == DType::FLOAT64 ? &idx_f64 : narrow ? &idx_f32 : &idx_f32_wide, a, in[0], out, ep);
 }
 
+// ---- backward ----
+
+NodeP make_pool2d_grad(const NodeP& y, const NodeP& g) {
+  if (!(y->op == Op::MAX_POOL2D || y->op == Op::AVG_POOL2D) || g->shape != y->shape)
+    fail(ErrKind::VALUE, "pool2d_grad: expects a 4-D pooling node and a gradient of its shape, got " + shape_str(g->shape));
+  const NodeP& x = y->inputs[0];
+  std::vector<int64_t> args = y->args;
+  args.push_back(x->shape[2]);
+  args.push_back(x->shape[3]);
+  NodeP gc = make_cast(g, y->dtype);
+  if (y->op == Op::AVG_POOL2D) return make_dense(Op::AVG_POOL2D_GRAD, y->dtype, x->shape, {gc}, args);
+  NodeP idx = make_dense(Op::MAX_POOL2D_INDICES, DType::INT64, y->shape, {x}, y->args);
+  return make_dense(Op::MAX_POOL2D_GRAD, y->dtype, x->shape, {gc, idx}, args);
+}
+
+NodeP make_avg_pool2d_grad_adjoint(const NodeP& grad, const NodeP& gg) {
+  if (grad->op != Op::AVG_POOL2D_GRAD || gg->shape != grad->shape)
+    fail(ErrKind::VALUE, "avg_pool2d_grad: the adjoint takes a gradient of the input's shape, got " + shape_str(gg->shape));
+  const NodeP& g = grad->inputs[0];
+  std::vector<int64_t> args(grad->args.begin(), grad->args.begin() + NARGS);
+  return make_dense(Op::AVG_POOL2D, grad->dtype, g->shape, {make_cast(gg, grad->dtype)}, args);
+}
+
+namespace {
+
+template <class T>
+void max_grad(const std::vector<DenseIn>& in, const DenseOut& out) {
+  const DenseIn &g = in[0], &idx = in[1];
+  int64_t C = out.shape[1], HW = out.shape[2] * out.shape[3], OH = g.shape[2], OW = g.shape[3];
+  parallel_for(out.shape[0] * C, 1, [&](int64_t p0, int64_t p1, int) {
+    for (int64_t p = p0; p < p1; ++p) {
+      T* o = reinterpret_cast<T*>(out.data) + p * HW;
+      std::fill(o, o + HW, T(0));
+      const T* gp = reinterpret_cast<const T*>(g.data) + (p / C) * g.strides[0] + (p % C) * g.strides[1];
+      const int64_t* ip = reinterpret_cast<const int64_t*>(idx.data) + (p / C) * idx.strides[0] + (p % C) * idx.strides[1];
+      for (int64_t i = 0; i < OH; ++i)
+        for (int64_t j = 0; j < OW; ++j) {
+          int64_t k = ip[i * idx.strides[2] + j * idx.strides[3]];
+          if (k >= 0 && k < HW) o[k] += gp[i * g.strides[2] + j * g.strides[3]];  // -1: an all-NaN window
+        }
+    }
+  });
+}
+
+template <class T>
+void avg_grad(const std::vector<int64_t>& a, const DenseIn& g, const DenseOut& out) {
+  int64_t C = out.shape[1], H = out.shape[2], W = out.shape[3], OH = g.shape[2], OW = g.shape[3];
+  Axis ah = make_axis(a, 0, H, OH), aw = make_axis(a, 1, W, OW);
+  parallel_for(out.shape[0] * C, 1, [&](int64_t p0, int64_t p1, int) {
+    for (int64_t p = p0; p < p1; ++p) {
+      T* o = reinterpret_cast<T*>(out.data) + p * H * W;
+      std::fill(o, o + H * W, T(0));
+      const T* gp = reinterpret_cast<const T*>(g.data) + (p / C) * g.strides[0] + (p % C) * g.strides[1];
+      for (int64_t i = 0; i < OH; ++i)
+        for (int64_t j = 0; j < OW; ++j) {
+          T div = a[DIVISOR] ? T(a[DIVISOR]) : a[COUNT_PAD] ? T(ah.span[i] * aw.span[j]) : T(ah.count[i] * aw.count[j]);
+          if (ah.count[i] * aw.count[j] == 0) continue;
+          T v = gp[i * g.strides[2] + j * g.strides[3]] / div;
+          for (int64_t u = 0; u < ah.count[i]; ++u) {
+            T* row = o + (ah.start[i] + u * ah.step) * W;
+            for (int64_t t = 0; t < aw.count[j]; ++t) row[aw.start[j] + t * aw.step] += v;
+          }
+        }
+    }
+  });
+}
+
+}  // namespace
+
+void run_MAX_POOL2D_GRAD(const std::vector<int64_t>&, const std::vector<DenseIn>& in, const DenseOut& out, const DenseEpilogue* ep) {
+  if (out.dt == DType::FLOAT64) max_grad<double>(in, out);
+  else max_grad<float>(in, out);
+  if (ep) (*ep)(0, numel(out.shape));
+}
+
+void run_AVG_POOL2D_GRAD(const std::vector<int64_t>& a, const std::vector<DenseIn>& in, const DenseOut& out, const DenseEpilogue* ep) {
+  if (out.dt == DType::FLOAT64) avg_grad<double>(a, in[0], out);
+  else avg_grad<float>(a, in[0], out);
+  if (ep) (*ep)(0, numel(out.shape));
+}
+
 }  // namespace mnnx

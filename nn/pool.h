@@ -18,4 +18,11 @@ NodeP make_avg_pool2d(const NodeP& x, const Pool2d& p, bool count_include_pad, i
 // op: Op::MAX_POOL2D, Op::MAX_POOL2D_INDICES or Op::AVG_POOL2D; torch's adaptive windows.
 NodeP make_adaptive_pool2d(Op op, const NodeP& x, int64_t out_h, int64_t out_w);
 
+// The gradient of a pooling node y (MAX_POOL2D or AVG_POOL2D, 4-D) for its 4-D input, given g = dL/dy:
+// max sends each g to the input position its window took (torch's indices), average spreads g / the
+// window's divisor over the window.
+NodeP make_pool2d_grad(const NodeP& y, const NodeP& g);
+// The adjoint of an AVG_POOL2D_GRAD node: the average pooling of gg with the same windows.
+NodeP make_avg_pool2d_grad_adjoint(const NodeP& grad, const NodeP& gg);
+
 }  // namespace mnnx

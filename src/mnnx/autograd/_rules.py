@@ -15,7 +15,7 @@ RULES = {}
 # ops whose output is never floating point (or constant): nothing flows back through them
 NONDIFFERENTIABLE = {"leaf", "scalar", "iota", "isnan", "isinf", "isfinite", "invert", "equal", "not_equal", "less",
                      "less_equal", "greater", "greater_equal", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift",
-                     "right_shift", "argmax", "argmin"}
+                     "right_shift", "argmax", "argmin", "max_pool2d_indices"}
 
 
 def rule(*names):
@@ -385,6 +385,21 @@ def _conv_input_grad(g, w, in_hw, s, p, d, groups):
     # output padding recovers the rows of x the stride left unread
     op = [in_hw[i] - ((g.shape[2 + i] - 1) * s[i] - 2 * p[i] + d[i] * (k[i] - 1) + 1) for i in range(2)]
     return _C.conv_transpose2d(g, w, [s[0], s[1], p[0], p[1], d[0], d[1], groups, op[0], op[1]])
+
+
+@rule("max_pool2d", "avg_pool2d")
+def _pool2d(y, g, ins):
+    return [_C.pool2d_grad(y, g)]
+
+
+@rule("avg_pool2d_grad")
+def _avg_pool2d_grad(y, g, ins):
+    return [_C.avg_pool2d_grad_adjoint(y, g)]
+
+
+@rule("max_pool2d_grad")
+def _max_pool2d_grad(y, g, ins):
+    raise NotImplementedError("mnnx: second derivatives through max_pool2d are not supported yet")
 
 
 def _conv_args(y):
