@@ -1,0 +1,24 @@
+// The image view every cv kernel takes: rows of h x w pixels of cn interleaved channels, uint8 or
+// float32 (cv2's CV_8U / CV_32F depths). Shapes are checked before a kernel sees them.
+#pragma once
+#include <cmath>
+#include <cstdint>
+#include <type_traits>
+
+namespace mnnx::cv {
+
+enum Depth : int { U8 = 0, F32 = 5 };
+
+struct Image {
+  void* data = nullptr;
+  int h = 0, w = 0, cn = 1;
+  int64_t step = 0;  // bytes from one row to the next
+  int depth = U8;
+
+  template <class T> T* row(int y) const { return reinterpret_cast<T*>(static_cast<char*>(data) + y * step); }
+  int64_t row_elems() const { return int64_t(w) * cn; }
+};
+
+inline uint8_t sat_u8(int v) { return uint8_t(v < 0 ? 0 : v > 255 ? 255 : v); }
+
+}  // namespace mnnx::cv

@@ -1,0 +1,300 @@
+// cv2.resize: nearest, separable linear/cubic (and INTER_AREA upscaling, a linear with other weights),
+// area averaging (integer-factor fast path and the general weighted path). uint8 uses cv2's fixed
+// point (weights scaled by 2048, its rounding shifts) so results agree with cv2 to within 1.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "core/threadpool.h"
+#include "cv/geometry.h"
+
+namespace mnnx::cv {
+
+namespace {
+
+constexpr int kCoefBits = 11, kCoefScale = 1 << kCoefBits;  // INTER_RESIZE_COEF_SCALE
+
+// Rows of output per parallel task: about 32K output elements.
+int64_t row_grain(const Image& dst) { return std::max<int64_t>(1, (32 << 10) / std::max<int64_t>(1, dst.row_elems())); }
+
+inline short coef_i16(float c) {
+  long v = lrintf(c * kCoefScale);
+  return short(std::clamp<long>(v, -32768, 32767));
+}
+
+void cubic_coeffs(float x, float* c) {
+  const float A = -0.75f;
+  c[0] = ((A * (x + 1) - 5 * A) * (x + 1) + 8 * A) * (x + 1) - 4 * A;
+  c[1] = ((A + 2) * x - (A + 3)) * x * x + 1;
+  c[2] = ((A + 2) * (1 - x) - (A + 3)) * (1 - x) * (1 - x) + 1;
+  c[3] = 1.f - c[0] - c[1] - c[2];
+}
+
+template <class T>
+void resize_nearest(const Image& src, const Image& dst, double inv_sx, double inv_sy) {
+  const double ifx = 1. / inv_sx, ify = 1. / inv_sy;
+  const int cn = src.cn;
+  std::vector<int> xofs(dst.w);
+  for (int x = 0; x < dst.w; ++x) xofs[x] = std::min(int(std::floor(x * ifx)), src.w - 1) * cn;
+  parallel_for(dst.h, row_grain(dst), [&](int64_t y0, int64_t y1, int) {
+    for (int64_t y = y0; y < y1; ++y) {
+      const int sy = std::min(int(std::floor(y * ify)), src.h - 1);
+      const T* S = src.row<T>(sy);
+      T* D = dst.row<T>(int(y));
+      for (int x = 0; x < dst.w; ++x)
+        for (int c = 0; c < cn; ++c) D[x * cn + c] = S[xofs[x] + c];
+    }
+  });
+}
+
+// Separable interpolation with K taps per axis (2: linear and area-upscale, 4: cubic). Tables hold,
+// per output element (x) or row (y), the clamped source taps (BORDER_REPLICATE) and their weights.
+struct Axis {
+  std::vector<int> tap;   // n*K
+  std::vector<float> w;   // n*K
+  std::vector<short> iw;  // n*K, scaled by 2048
+};
+
+// cv2 computes the first tap and the fraction per output index. clamp_frac (linear along x): at the
+// edges the fraction becomes 0 and the tap the edge pixel; otherwise (cubic, and every y axis) only
+// the taps are clamped. area_mode: INTER_AREA when enlarging.
+Axis axis_table(int dlen, int slen, double scale, double inv_scale, int K, bool area_mode, bool clamp_frac, int cn) {
+  Axis a;
+  a.tap.resize(size_t(dlen) * cn * K);
+  a.w.resize(size_t(dlen) * cn * K);
+  a.iw.resize(size_t(dlen) * cn * K);
+  for (int d = 0; d < dlen; ++d) {
+    float f;
+    int s;
+    if (!area_mode) {
+      f = float((d + 0.5) * scale - 0.5);
+      s = int(std::floor(f));
+      f -= s;
+    } else {
+      s = int(std::floor(d * scale));
+      f = float((d + 1) - (s + 1) * inv_scale);
+      f = f <= 0 ? 0.f : f - std::floor(f);
+    }
+    if (clamp_frac) {
+      if (s < 0) f = 0, s = 0;
+      if (s >= slen - 1) f = 0, s = slen - 1;
+    }
+    float c[4];
+    if (K == 4) cubic_coeffs(f, c);
+    else c[0] = 1.f - f, c[1] = f;
+    for (int ch = 0; ch < cn; ++ch)
+      for (int k = 0; k < K; ++k) {
+        const size_t i = (size_t(d) * cn + ch) * K + k;
+        a.w[i] = c[k];
+        a.iw[i] = coef_i16(c[k]);
+        a.tap[i] = std::clamp(s + k - (K / 2 - 1), 0, slen - 1) * cn + ch;
+      }
+  }
+  return a;
+}
+
+template <class T, class WT, int K>
+void hresize(const T* S, WT* D, const Axis& x, int n) {
+  for (int i = 0; i < n; ++i) {
+    const int* tp = &x.tap[size_t(i) * K];
+    WT acc = 0;
+    for (int k = 0; k < K; ++k) {
+      if constexpr (std::is_same_v<T, uint8_t>) acc += WT(S[tp[k]]) * x.iw[size_t(i) * K + k];
+      else acc += S[tp[k]] * x.w[size_t(i) * K + k];
+    }
+    D[i] = acc;
+  }
+}
+
+// cv2's vectorized uint8 linear rows: (S >> 4) as int16, high halves of the products, then (+2) >> 2.
+void vresize_linear_u8(const int* S0, const int* S1, short b0, short b1, uint8_t* D, int n) {
+  for (int i = 0; i < n; ++i) {
+    const int a = ((int(b0) * int16_t(S0[i] >> 4)) >> 16) + ((int(b1) * int16_t(S1[i] >> 4)) >> 16);
+    D[i] = sat_u8((a + 2) >> 2);
+  }
+}
+
+template <class T, class WT, int K>
+void resize_separable(const Image& src, const Image& dst, double inv_sx, double inv_sy, bool cubic, bool area_mode) {
+  const int cn = src.cn, n = dst.w * cn;
+  const Axis ax = axis_table(dst.w, src.w, 1. / inv_sx, inv_sx, K, area_mode, !cubic, cn);
+  const Axis ay = axis_table(dst.h, src.h, 1. / inv_sy, inv_sy, K, area_mode, false, 1);
+  parallel_for(dst.h, row_grain(dst), [&](int64_t y0, int64_t y1, int) {
+    // A ring of K horizontally resized rows, tagged by source row, reused while dst rows advance.
+    std::vector<WT> buf(static_cast<size_t>(K) * n);
+    int have[K];
+    std::fill(have, have + K, -1);
+    for (int64_t y = y0; y < y1; ++y) {
+      const WT* rows[K];
+      for (int k = 0; k < K; ++k) {
+        const int sy = ay.tap[size_t(y) * K + k];
+        int slot = -1;
+        for (int j = 0; j < K; ++j)
+          if (have[j] == sy) slot = j;
+        if (slot < 0) {
+          for (int j = 0; j < K && slot < 0; ++j) {
+            bool needed = false;
+            for (int kk = 0; kk < K; ++kk) needed |= have[j] == ay.tap[size_t(y) * K + kk];
+            if (!needed) slot = j;
+          }
+          hresize<T, WT, K>(src.row<T>(sy), &buf[size_t(slot) * n], ax, n);
+          have[slot] = sy;
+        }
+        rows[k] = &buf[size_t(slot) * n];
+      }
+      T* D = dst.row<T>(int(y));
+      const float* bw = &ay.w[size_t(y) * K];
+      const short* ib = &ay.iw[size_t(y) * K];
+      if constexpr (std::is_same_v<T, uint8_t>) {
+        if constexpr (K == 2) {
+          vresize_linear_u8(rows[0], rows[1], ib[0], ib[1], D, n);
+        } else {
+          for (int i = 0; i < n; ++i) {
+            int64_t acc = 0;
+            for (int k = 0; k < K; ++k) acc += int64_t(ib[k]) * rows[k][i];
+            D[i] = sat_u8(int((acc + (int64_t(1) << 21)) >> 22));
+          }
+        }
+      } else {
+        for (int i = 0; i < n; ++i) {
+          WT acc = rows[0][i] * bw[0];
+          for (int k = 1; k < K; ++k) acc += rows[k][i] * bw[k];
+          D[i] = acc;
+        }
+      }
+    }
+  });
+}
+
+// Integer factors (cv2's resizeAreaFast): block averages; partial blocks at the right/bottom edge
+// average what exists.
+template <class T>
+void resize_area_fast(const Image& src, const Image& dst, int sx, int sy) {
+  const int cn = src.cn, n = dst.w * cn;
+  const int full = (src.w / sx) * cn;  // output elements whose block lies inside the row
+  const float scale = 1.f / float(sx * sy);
+  parallel_for(dst.h, row_grain(dst), [&](int64_t y0, int64_t y1, int) {
+    for (int64_t y = y0; y < y1; ++y) {
+      T* D = dst.row<T>(int(y));
+      const int r0 = int(y) * sy;
+      if (r0 >= src.h) {
+        std::fill(D, D + n, T(0));
+        continue;
+      }
+      int i = 0;
+      if (r0 + sy <= src.h) {
+        if (std::is_same_v<T, uint8_t> && sx == 2 && sy == 2) {
+          const uint8_t* A = src.row<uint8_t>(r0);
+          const uint8_t* B = src.row<uint8_t>(r0 + 1);
+          uint8_t* Du = reinterpret_cast<uint8_t*>(D);
+          for (int px = 0; px < full / cn; ++px)
+            for (int c = 0; c < cn; ++c) {
+              const int o = 2 * px * cn + c;
+              Du[px * cn + c] = uint8_t((A[o] + A[o + cn] + B[o] + B[o + cn] + 2) >> 2);
+            }
+          i = full;
+        } else {
+          for (; i < full; ++i) {
+            const int px = i / cn, c = i % cn;
+            float sum = 0;
+            for (int r = 0; r < sy; ++r) {
+              const T* S = src.row<T>(r0 + r) + px * sx * cn + c;
+              for (int k = 0; k < sx; ++k) sum += float(S[k * cn]);
+            }
+            if constexpr (std::is_same_v<T, uint8_t>) D[i] = sat_u8(int(lrintf(sum * scale)));
+            else D[i] = sum * scale;
+          }
+        }
+      }
+      for (; i < n; ++i) {
+        const int px = i / cn, c = i % cn;
+        float sum = 0;
+        int count = 0;
+        for (int r = r0; r < std::min(r0 + sy, src.h); ++r)
+          for (int k = px * sx; k < std::min(px * sx + sx, src.w); ++k) sum += float(src.row<T>(r)[k * cn + c]), ++count;
+        const float v = count ? sum / float(count) : 0.f;
+        if constexpr (std::is_same_v<T, uint8_t>) D[i] = sat_u8(int(lrintf(v)));
+        else D[i] = v;
+      }
+    }
+  });
+}
+
+// Non-integer shrinking (cv2's resizeArea): each output cell averages the source cells it covers,
+// partially covered ones weighted by the covered fraction.
+struct AreaTap {
+  int d, s;
+  float w;
+};
+
+std::vector<AreaTap> area_table(int slen, int dlen, double scale) {
+  std::vector<AreaTap> t;
+  for (int d = 0; d < dlen; ++d) {
+    const double f1 = d * scale, f2 = f1 + scale;
+    const double cell = std::min(scale, slen - f1);
+    int s1 = int(std::ceil(f1)), s2 = int(std::floor(f2));
+    s2 = std::min(s2, slen - 1);
+    s1 = std::min(s1, s2);
+    if (s1 - f1 > 1e-3) t.push_back({d, s1 - 1, float((s1 - f1) / cell)});
+    for (int s = s1; s < s2; ++s) t.push_back({d, s, float(1.0 / cell)});
+    if (f2 - s2 > 1e-3) t.push_back({d, s2, float(std::min(std::min(f2 - s2, 1.), cell) / cell)});
+  }
+  return t;
+}
+
+template <class T>
+void resize_area(const Image& src, const Image& dst, double scale_x, double scale_y) {
+  const int cn = src.cn, n = dst.w * cn;
+  const std::vector<AreaTap> xt = area_table(src.w, dst.w, scale_x), yt = area_table(src.h, dst.h, scale_y);
+  std::vector<int> ystart(dst.h + 1, int(yt.size()));
+  for (int j = int(yt.size()) - 1; j >= 0; --j) ystart[yt[j].d] = j;
+  for (int d = dst.h - 1; d >= 0; --d) ystart[d] = std::min(ystart[d], ystart[d + 1]);
+  parallel_for(dst.h, row_grain(dst), [&](int64_t y0, int64_t y1, int) {
+    std::vector<float> buf(n), sum(n);
+    for (int64_t y = y0; y < y1; ++y) {
+      std::fill(sum.begin(), sum.end(), 0.f);
+      for (int j = ystart[y]; j < ystart[y + 1]; ++j) {
+        const T* S = src.row<T>(yt[j].s);
+        std::fill(buf.begin(), buf.end(), 0.f);
+        for (const AreaTap& x : xt)
+          for (int c = 0; c < cn; ++c) buf[x.d * cn + c] += float(S[x.s * cn + c]) * x.w;
+        const float beta = yt[j].w;
+        for (int i = 0; i < n; ++i) sum[i] += beta * buf[i];
+      }
+      T* D = dst.row<T>(int(y));
+      for (int i = 0; i < n; ++i) {
+        if constexpr (std::is_same_v<T, uint8_t>) D[i] = sat_u8(int(lrintf(sum[i])));
+        else D[i] = sum[i];
+      }
+    }
+  });
+}
+
+template <class T, class WT>
+void resize_t(const Image& src, const Image& dst, double inv_sx, double inv_sy, int interp) {
+  if (dst.w == src.w && dst.h == src.h) {
+    for (int y = 0; y < src.h; ++y) std::memcpy(dst.row<T>(y), src.row<T>(y), size_t(src.row_elems()) * sizeof(T));
+    return;
+  }
+  if (interp == INTER_NEAREST) return resize_nearest<T>(src, dst, inv_sx, inv_sy);
+  const double sx = 1. / inv_sx, sy = 1. / inv_sy;
+  const int isx = int(lrint(sx)), isy = int(lrint(sy));
+  const bool area_fast = std::abs(sx - isx) < 2.220446049250313e-16 && std::abs(sy - isy) < 2.220446049250313e-16;
+  if (interp == INTER_LINEAR && area_fast && isx == 2 && isy == 2) interp = INTER_AREA;
+  if (interp == INTER_AREA && sx >= 1 && sy >= 1) {
+    if (area_fast) return resize_area_fast<T>(src, dst, isx, isy);
+    return resize_area<T>(src, dst, sx, sy);
+  }
+  if (interp == INTER_CUBIC) return resize_separable<T, WT, 4>(src, dst, inv_sx, inv_sy, true, false);
+  resize_separable<T, WT, 2>(src, dst, inv_sx, inv_sy, false, interp == INTER_AREA);
+}
+
+}  // namespace
+
+void resize(const Image& src, const Image& dst, double inv_scale_x, double inv_scale_y, int interp) {
+  if (src.depth == U8) resize_t<uint8_t, int>(src, dst, inv_scale_x, inv_scale_y, interp);
+  else resize_t<float, float>(src, dst, inv_scale_x, inv_scale_y, interp);
+}
+
+}  // namespace mnnx::cv
