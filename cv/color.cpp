@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
-#include <mutex>
 
 #include "core/threadpool.h"
 
@@ -39,25 +38,29 @@ void for_pixels(int64_t n, F&& fn) {
   parallel_for(n, 16384, [&](int64_t b, int64_t e, int) { fn(b, e - b); });
 }
 
+MNNX_CV_CLONES void swap_rb_u8(const uint8_t* __restrict s, uint8_t* __restrict d, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) d[3 * i] = s[3 * i + 2], d[3 * i + 1] = s[3 * i + 1], d[3 * i + 2] = s[3 * i];
+}
+
 template <class T>
 void shuffle(const T* s, T* d, int64_t n, int scn, int dcn, const int order[4]) {
-  if (scn == 3 && dcn == 3 && order[0] == 2 && order[1] == 1 && order[2] == 0) {
-    for (int64_t i = 0; i < n; ++i) d[3 * i] = s[3 * i + 2], d[3 * i + 1] = s[3 * i + 1], d[3 * i + 2] = s[3 * i];
-    return;
-  }
+  if (std::is_same_v<T, uint8_t> && scn == 3 && dcn == 3 && order[0] == 2 && order[1] == 1 && order[2] == 0)
+    return swap_rb_u8(reinterpret_cast<const uint8_t*>(s), reinterpret_cast<uint8_t*>(d), n);
   for (int64_t i = 0; i < n; ++i)
     for (int c = 0; c < dcn; ++c) d[i * dcn + c] = order[c] < 0 ? alpha_max<T>() : s[i * scn + order[c]];
+}
+
+template <int CN>
+MNNX_CV_CLONES void to_gray_u8(const uint8_t* __restrict s, uint8_t* __restrict d, int64_t n, int c0, int c2) {
+  for (int64_t i = 0; i < n; ++i) d[i] = uint8_t(descale(s[CN * i] * c0 + s[CN * i + 1] * kG2Yi + s[CN * i + 2] * c2, kYuvShift));
 }
 
 template <class T>
 void to_gray(const T* s, T* d, int64_t n, int scn, int bidx) {
   if constexpr (std::is_same_v<T, uint8_t>) {
     const int c0 = bidx == 0 ? kB2Yi : kR2Yi, c2 = bidx == 0 ? kR2Yi : kB2Yi;
-    if (scn == 3) {
-      for (int64_t i = 0; i < n; ++i) d[i] = uint8_t(descale(s[3 * i] * c0 + s[3 * i + 1] * kG2Yi + s[3 * i + 2] * c2, kYuvShift));
-    } else {
-      for (int64_t i = 0; i < n; ++i) d[i] = uint8_t(descale(s[4 * i] * c0 + s[4 * i + 1] * kG2Yi + s[4 * i + 2] * c2, kYuvShift));
-    }
+    if (scn == 3) to_gray_u8<3>(s, d, n, c0, c2);
+    else to_gray_u8<4>(s, d, n, c0, c2);
   } else {
     const float c0 = bidx == 0 ? kB2Y : kR2Y, c2 = bidx == 0 ? kR2Y : kB2Y;
     for (int64_t i = 0; i < n; ++i) d[i] = s[i * scn] * c0 + s[i * scn + 1] * kG2Y + s[i * scn + 2] * c2;
@@ -263,18 +266,42 @@ void lab_to_rgb(float L, float a, float bb, float* bgr) {
   }
 }
 
-// The uint8 Lab path: cv2 scales L to [0, 255] and offsets a, b by 128.
+// uint8 to Lab in cv2's integers: a 2040-step gamma table, 12-bit XYZ weights, a cube-root table
+// in 15-bit fixed point; L scaled to [0, 255] and a, b offset by 128.
+struct LabTables {
+  int gamma[256];
+  int cbrt[3072];
+  int coef[9];  // rows X, Y, Z over (R, G, B), divided by the white point
+  LabTables() {
+    for (int i = 0; i < 256; ++i) gamma[i] = int(lrintf(255.f * 8.f * srgb_to_linear(float(i) * (1.f / 255.f))));
+    for (int i = 0; i < 3072; ++i) {
+      const float x = float(i) * (1.f / (255.f * 8.f));
+      cbrt[i] = int(lrint(32768. * (x < 216.f / 24389.f ? x * (841.f / 108.f) + 16.f / 116.f : std::cbrt(double(x)))));
+    }
+    for (int i = 0; i < 9; ++i) coef[i] = int(lrint(4096. * kRgb2Xyz[i] / kWhite[i / 3]));
+  }
+};
+
+void to_lab_u8(const uint8_t* s, uint8_t* d, int64_t n, int scn, int bidx) {
+  static const LabTables t;
+  const int* c = t.coef;
+  for (int64_t i = 0; i < n; ++i, s += scn, d += 3) {
+    const int R = t.gamma[s[bidx ^ 2]], G = t.gamma[s[1]], B = t.gamma[s[bidx]];
+    const int fX = t.cbrt[descale(R * c[0] + G * c[1] + B * c[2], 12)];
+    const int fY = t.cbrt[descale(R * c[3] + G * c[4] + B * c[5], 12)];
+    const int fZ = t.cbrt[descale(R * c[6] + G * c[7] + B * c[8], 12)];
+    d[0] = sat_u8(descale(296 * fY - 1336934, 15));
+    d[1] = sat_u8(descale(500 * (fX - fY) + (128 << 15), 15));
+    d[2] = sat_u8(descale(200 * (fY - fZ) + (128 << 15), 15));
+  }
+}
+
 template <class T>
 void to_lab(const T* s, T* d, int64_t n, int scn, int bidx) {
-  for (int64_t i = 0; i < n; ++i, s += scn, d += 3) {
-    float lab[3];
-    if constexpr (std::is_same_v<T, uint8_t>) {
-      rgb_to_lab(s[bidx] / 255.f, s[1] / 255.f, s[bidx ^ 2] / 255.f, lab);
-      d[0] = round_u8(lab[0] * 2.55f), d[1] = round_u8(lab[1] + 128.f), d[2] = round_u8(lab[2] + 128.f);
-    } else {
-      rgb_to_lab(s[bidx], s[1], s[bidx ^ 2], lab);
-      d[0] = lab[0], d[1] = lab[1], d[2] = lab[2];
-    }
+  if constexpr (std::is_same_v<T, uint8_t>) {
+    to_lab_u8(s, d, n, scn, bidx);
+  } else {
+    for (int64_t i = 0; i < n; ++i, s += scn, d += 3) rgb_to_lab(s[bidx], s[1], s[bidx ^ 2], d);
   }
 }
 

@@ -7,6 +7,14 @@
 
 namespace mnnx::cv {
 
+// Hot loops are compiled for AVX2 and the baseline, chosen at load time (GCC/Clang ifuncs),
+// so the auto-vectorizer can use byte shuffles and wide lanes without per-ISA source files.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(MNNX_NO_CLONES)
+#define MNNX_CV_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define MNNX_CV_CLONES
+#endif
+
 enum Depth : int { U8 = 0, F32 = 5 };
 
 struct Image {

@@ -107,8 +107,17 @@ void hresize(const T* S, WT* D, const Axis& x, int n) {
   }
 }
 
+// Linear uint8 rows for the common channel counts: per output pixel two source pixels and one pair
+// of weights (the per-element tables of hresize hold the same values repeated per channel).
+template <int CN>
+MNNX_CV_CLONES void hresize_linear_u8(const uint8_t* __restrict S, int* __restrict D, const int* __restrict t0,
+                                      const int* __restrict t1, const short* __restrict a, int w) {
+  for (int x = 0; x < w; ++x)
+    for (int c = 0; c < CN; ++c) D[x * CN + c] = S[t0[x] + c] * a[2 * x] + S[t1[x] + c] * a[2 * x + 1];
+}
+
 // cv2's vectorized uint8 linear rows: (S >> 4) as int16, high halves of the products, then (+2) >> 2.
-void vresize_linear_u8(const int* S0, const int* S1, short b0, short b1, uint8_t* D, int n) {
+MNNX_CV_CLONES void vresize_linear_u8(const int* __restrict S0, const int* S1, short b0, short b1, uint8_t* D, int n) {
   for (int i = 0; i < n; ++i) {
     const int a = ((int(b0) * int16_t(S0[i] >> 4)) >> 16) + ((int(b1) * int16_t(S1[i] >> 4)) >> 16);
     D[i] = sat_u8((a + 2) >> 2);
@@ -120,6 +129,24 @@ void resize_separable(const Image& src, const Image& dst, double inv_sx, double 
   const int cn = src.cn, n = dst.w * cn;
   const Axis ax = axis_table(dst.w, src.w, 1. / inv_sx, inv_sx, K, area_mode, !cubic, cn);
   const Axis ay = axis_table(dst.h, src.h, 1. / inv_sy, inv_sy, K, area_mode, false, 1);
+  // Per-pixel tables for the specialized linear uint8 rows.
+  const bool fast_u8 = std::is_same_v<T, uint8_t> && K == 2 && (cn == 1 || cn == 3 || cn == 4);
+  std::vector<int> t0(dst.w), t1(dst.w);
+  std::vector<short> a2(size_t(dst.w) * 2);
+  for (int x = 0; fast_u8 && x < dst.w; ++x) {
+    const size_t e = size_t(x) * cn * K;
+    t0[x] = ax.tap[e], t1[x] = ax.tap[e + 1], a2[2 * x] = ax.iw[e], a2[2 * x + 1] = ax.iw[e + 1];
+  }
+  auto hrow = [&](const T* S, WT* D) {
+    if constexpr (std::is_same_v<T, uint8_t> && K == 2) {
+      if (fast_u8) {
+        if (cn == 1) return hresize_linear_u8<1>(S, D, t0.data(), t1.data(), a2.data(), dst.w);
+        if (cn == 3) return hresize_linear_u8<3>(S, D, t0.data(), t1.data(), a2.data(), dst.w);
+        return hresize_linear_u8<4>(S, D, t0.data(), t1.data(), a2.data(), dst.w);
+      }
+    }
+    hresize<T, WT, K>(S, D, ax, n);
+  };
   parallel_for(dst.h, row_grain(dst), [&](int64_t y0, int64_t y1, int) {
     // A ring of K horizontally resized rows, tagged by source row, reused while dst rows advance.
     std::vector<WT> buf(static_cast<size_t>(K) * n);
@@ -138,7 +165,7 @@ void resize_separable(const Image& src, const Image& dst, double inv_sx, double 
             for (int kk = 0; kk < K; ++kk) needed |= have[j] == ay.tap[size_t(y) * K + kk];
             if (!needed) slot = j;
           }
-          hresize<T, WT, K>(src.row<T>(sy), &buf[size_t(slot) * n], ax, n);
+          hrow(src.row<T>(sy), &buf[size_t(slot) * n]);
           have[slot] = sy;
         }
         rows[k] = &buf[size_t(slot) * n];
@@ -167,6 +194,35 @@ void resize_separable(const Image& src, const Image& dst, double inv_sx, double 
   });
 }
 
+// 2x2 block averages of uint8 rows, (sum + 2) >> 2 as cv2's vector path rounds. Sums of horizontally
+// adjacent pixels of both rows are formed for every position (contiguous, so it vectorizes), then
+// every second pixel's sum is kept.
+template <int CN>
+MNNX_CV_CLONES void halve_row_fixed(const uint8_t* __restrict A, const uint8_t* __restrict B, uint8_t* __restrict D,
+                                    int w, uint16_t* __restrict pair) {
+  const int n = 2 * w * CN;
+  for (int i = 0; i < n - CN; ++i) pair[i] = uint16_t(A[i] + B[i] + A[i + CN] + B[i + CN] + 2);
+  for (int x = 0; x < w - 1; ++x)
+    for (int c = 0; c < CN; ++c) D[x * CN + c] = uint8_t(pair[2 * x * CN + c] >> 2);
+  for (int c = 0; c < CN; ++c) {
+    const int o = n - 2 * CN + c;
+    D[(w - 1) * CN + c] = uint8_t((A[o] + B[o] + A[o + CN] + B[o + CN] + 2) >> 2);
+  }
+}
+
+void halve_row_u8(const uint8_t* A, const uint8_t* B, uint8_t* D, int w, int cn, uint16_t* pair) {
+  switch (cn) {
+    case 1: return halve_row_fixed<1>(A, B, D, w, pair);
+    case 3: return halve_row_fixed<3>(A, B, D, w, pair);
+    case 4: return halve_row_fixed<4>(A, B, D, w, pair);
+    default:
+      for (int i = 0; i < w * cn; ++i) {
+        const int o = 2 * (i / cn) * cn + i % cn;
+        D[i] = uint8_t((A[o] + A[o + cn] + B[o] + B[o + cn] + 2) >> 2);
+      }
+  }
+}
+
 // Integer factors (cv2's resizeAreaFast): block averages; partial blocks at the right/bottom edge
 // average what exists.
 template <class T>
@@ -175,6 +231,7 @@ void resize_area_fast(const Image& src, const Image& dst, int sx, int sy) {
   const int full = (src.w / sx) * cn;  // output elements whose block lies inside the row
   const float scale = 1.f / float(sx * sy);
   parallel_for(dst.h, row_grain(dst), [&](int64_t y0, int64_t y1, int) {
+    std::vector<uint16_t> pair(size_t(src.w) * cn);
     for (int64_t y = y0; y < y1; ++y) {
       T* D = dst.row<T>(int(y));
       const int r0 = int(y) * sy;
@@ -184,15 +241,9 @@ void resize_area_fast(const Image& src, const Image& dst, int sx, int sy) {
       }
       int i = 0;
       if (r0 + sy <= src.h) {
-        if (std::is_same_v<T, uint8_t> && sx == 2 && sy == 2) {
-          const uint8_t* A = src.row<uint8_t>(r0);
-          const uint8_t* B = src.row<uint8_t>(r0 + 1);
-          uint8_t* Du = reinterpret_cast<uint8_t*>(D);
-          for (int px = 0; px < full / cn; ++px)
-            for (int c = 0; c < cn; ++c) {
-              const int o = 2 * px * cn + c;
-              Du[px * cn + c] = uint8_t((A[o] + A[o + cn] + B[o] + B[o + cn] + 2) >> 2);
-            }
+        if (std::is_same_v<T, uint8_t> && sx == 2 && sy == 2 && full > 0) {
+          halve_row_u8(src.row<uint8_t>(r0), src.row<uint8_t>(r0 + 1), reinterpret_cast<uint8_t*>(D), full / cn, cn,
+                       pair.data());
           i = full;
         } else {
           for (; i < full; ++i) {

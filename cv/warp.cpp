@@ -1,6 +1,7 @@
 // warpAffine, warpPerspective and remap: every destination pixel samples the source at a float
 // coordinate (OpenCV 5 no longer quantizes coordinates to 1/32 pixel). Nearest rounds half to even,
 // linear interpolates in float, cubic uses Keys' kernel with a = -0.75; uint8 results are rounded.
+// Taps outside the source follow the border mode; BORDER_TRANSPARENT reads the old destination pixel.
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -38,11 +39,42 @@ struct Sampling {
   float cval[4];
 };
 
-// One destination row from its source coordinates. K taps per axis starting K/2-1 left of floor(x).
-template <class T, int CN>
-void sample_row(const Image& src, T* D, const float* xs, const float* ys, int n, const Sampling& s) {
+// One pixel, any tap position: taps outside the source follow the border mode.
+template <class T, int K>
+__attribute__((noinline)) void sample_pixel(const Image& src, T* D, int x0, int y0, const float* wx, const float* wy,
+                                            const Sampling& s) {
+  const int cn = src.cn;
+  int xt[4], yt[4];
+  for (int k = 0; k < K; ++k) xt[k] = border_index(x0 + k, src.w, s.border), yt[k] = border_index(y0 + k, src.h, s.border);
+  for (int c = 0; c < cn; ++c) {
+    // BORDER_TRANSPARENT: taps outside the source read what the destination already holds.
+    const float outside = s.border == BORDER_TRANSPARENT ? float(D[c]) : s.cval[c];
+    auto px = [&](int r, int q) -> float {
+      return (xt[q] < 0 || yt[r] < 0) ? outside : float(src.row<T>(yt[r])[xt[q] * cn + c]);
+    };
+    float v;
+    if (K == 1) {
+      v = px(0, 0);
+    } else if (K == 2) {
+      const float p00 = px(0, 0), p01 = px(0, 1), p10 = px(1, 0), p11 = px(1, 1);
+      const float v0 = p00 + wx[1] * (p01 - p00), v1 = p10 + wx[1] * (p11 - p10);
+      v = v0 + wy[1] * (v1 - v0);
+    } else {
+      v = 0;
+      for (int r = 0; r < 4; ++r) {
+        const float row = px(r, 0) * wx[0] + px(r, 1) * wx[1] + px(r, 2) * wx[2] + px(r, 3) * wx[3];
+        v += row * wy[r];
+      }
+    }
+    store(D + c, v);
+  }
+}
+
+// One destination row from its source coordinates. K taps per axis starting K/2-1 left of floor(x);
+// linear pixels whose taps are all inside take the short path.
+template <class T, int CN, int K>
+MNNX_CV_CLONES void sample_row(const Image& src, T* D, const float* xs, const float* ys, int n, const Sampling& s) {
   const int cn = CN ? CN : src.cn;
-  const int K = s.interp == INTER_CUBIC ? 4 : s.interp == INTER_LINEAR ? 2 : 1;
   for (int i = 0; i < n; ++i, D += cn) {
     const float fx = safe_coord(xs[i]), fy = safe_coord(ys[i]);
     int x0, y0;
@@ -57,33 +89,29 @@ void sample_row(const Image& src, T* D, const float* xs, const float* ys, int n,
       x0 = ix - (K / 2 - 1), y0 = iy - (K / 2 - 1);
     }
     const bool inside = src.w >= K && src.h >= K && unsigned(x0) <= unsigned(src.w - K) && unsigned(y0) <= unsigned(src.h - K);
-    int xt[4], yt[4];
-    if (inside) {
-      for (int k = 0; k < K; ++k) xt[k] = x0 + k, yt[k] = y0 + k;
-    } else {
-      if (s.border == BORDER_TRANSPARENT) continue;
-      for (int k = 0; k < K; ++k) xt[k] = border_index(x0 + k, src.w, s.border), yt[k] = border_index(y0 + k, src.h, s.border);
-    }
-    for (int c = 0; c < cn; ++c) {
-      auto px = [&](int r, int q) -> float {
-        return (xt[q] < 0 || yt[r] < 0) ? s.cval[c] : float(src.row<T>(yt[r])[xt[q] * cn + c]);
-      };
-      float v;
-      if (K == 1) {
-        v = px(0, 0);
-      } else if (K == 2) {
-        const float p00 = px(0, 0), p01 = px(0, 1), p10 = px(1, 0), p11 = px(1, 1);
+    if (K == 2 && inside) {
+      const T* r0 = src.row<T>(y0) + x0 * cn;
+      const T* r1 = src.row<T>(y0 + 1) + x0 * cn;
+      for (int c = 0; c < cn; ++c) {
+        const float p00 = float(r0[c]), p01 = float(r0[cn + c]), p10 = float(r1[c]), p11 = float(r1[cn + c]);
         const float v0 = p00 + wx[1] * (p01 - p00), v1 = p10 + wx[1] * (p11 - p10);
-        v = v0 + wy[1] * (v1 - v0);
-      } else {
-        v = 0;
-        for (int r = 0; r < 4; ++r) {
-          const float row = px(r, 0) * wx[0] + px(r, 1) * wx[1] + px(r, 2) * wx[2] + px(r, 3) * wx[3];
-          v += row * wy[r];
-        }
+        store(D + c, v0 + wy[1] * (v1 - v0));
       }
-      store(D + c, v);
+    } else {
+      sample_pixel<T, K>(src, D, x0, y0, wx, wy, s);
     }
+  }
+}
+
+// Channel counts are compiled in only for linear sampling (the common, speed-critical case).
+template <class T, int K>
+void sample_cn(const Image& src, T* D, const float* xs, const float* ys, int n, const Sampling& s) {
+  if (K != 2) return sample_row<T, 0, K>(src, D, xs, ys, n, s);
+  switch (src.cn) {
+    case 1: return sample_row<T, 1, K>(src, D, xs, ys, n, s);
+    case 3: return sample_row<T, 3, K>(src, D, xs, ys, n, s);
+    case 4: return sample_row<T, 4, K>(src, D, xs, ys, n, s);
+    default: return sample_row<T, 0, K>(src, D, xs, ys, n, s);
   }
 }
 
@@ -96,12 +124,9 @@ void warp_rows(const Image& src, const Image& dst, const Sampling& s, Coords&& c
     for (int64_t y = y0; y < y1; ++y) {
       coords(int(y), xs.data(), ys.data());
       T* D = dst.row<T>(int(y));
-      switch (src.cn) {
-        case 1: sample_row<T, 1>(src, D, xs.data(), ys.data(), dst.w, s); break;
-        case 3: sample_row<T, 3>(src, D, xs.data(), ys.data(), dst.w, s); break;
-        case 4: sample_row<T, 4>(src, D, xs.data(), ys.data(), dst.w, s); break;
-        default: sample_row<T, 0>(src, D, xs.data(), ys.data(), dst.w, s); break;
-      }
+      if (s.interp == INTER_LINEAR) sample_cn<T, 2>(src, D, xs.data(), ys.data(), dst.w, s);
+      else if (s.interp == INTER_CUBIC) sample_cn<T, 4>(src, D, xs.data(), ys.data(), dst.w, s);
+      else sample_cn<T, 1>(src, D, xs.data(), ys.data(), dst.w, s);
     }
   });
 }
@@ -114,14 +139,14 @@ Sampling make_sampling(int interp, int border, const double value[4]) {
 
 template <class T>
 void warp_affine_t(const Image& src, const Image& dst, const double M[6], const Sampling& s) {
-  // The matrix is applied in float, as cv2 does; products of floats and small ints are exact in double.
-  float m[6];
-  for (int i = 0; i < 6; ++i) m[i] = float(M[i]);
+  // cv2 applies the matrix in float; the exact sum of its float terms, rounded once, matches its ties.
+  double m[6];
+  for (int i = 0; i < 6; ++i) m[i] = double(float(M[i]));
   warp_rows<T>(src, dst, s, [&](int y, float* xs, float* ys) {
-    const float bx = float(double(m[1]) * y + m[2]), by = float(double(m[4]) * y + m[5]);
+    const double bx = m[1] * y + m[2], by = m[4] * y + m[5];
     for (int x = 0; x < dst.w; ++x) {
-      xs[x] = float(double(m[0]) * x + bx);
-      ys[x] = float(double(m[3]) * x + by);
+      xs[x] = float(m[0] * x + bx);
+      ys[x] = float(m[3] * x + by);
     }
   });
 }

@@ -10,9 +10,12 @@
 
 namespace mnnx::cv {
 
+// Sources may be read-only (realized mnnx arrays, decoded images); destinations are written.
+using NbSrc = nanobind::ndarray<nanobind::numpy, nanobind::ro, nanobind::c_contig, nanobind::device::cpu>;
 using NbImage = nanobind::ndarray<nanobind::numpy, nanobind::c_contig, nanobind::device::cpu>;
 
-inline Image as_image(const NbImage& a) {
+template <class A>
+inline Image as_image(const A& a) {
   Image im;
   if (a.ndim() != 2 && a.ndim() != 3) fail(ErrKind::VALUE, "cv: an image must be 2-D or 3-D");
   if (a.dtype() == nanobind::dtype<uint8_t>()) im.depth = U8;
@@ -22,7 +25,7 @@ inline Image as_image(const NbImage& a) {
   im.w = int(a.shape(1));
   im.cn = a.ndim() == 3 ? int(a.shape(2)) : 1;
   im.step = int64_t(im.w) * im.cn * (im.depth == U8 ? 1 : 4);
-  im.data = a.data();
+  im.data = const_cast<void*>(static_cast<const void*>(a.data()));
   if (im.h <= 0 || im.w <= 0 || im.cn <= 0) fail(ErrKind::VALUE, "cv: empty image");
   return im;
 }

@@ -19,6 +19,7 @@ namespace {
 using cv::as_image;
 using cv::Image;
 using cv::NbImage;
+using cv::NbSrc;
 
 void scalar4(const std::vector<double>& v, double out[4]) {
   for (int i = 0; i < 4; ++i) out[i] = i < int(v.size()) ? v[i] : 0.;
@@ -33,7 +34,7 @@ void matrix(const std::vector<double>& v, double out[N]) {
 }  // namespace
 
 void init_cv(nb::module_& m) {
-  m.def("cv_cvt_color", [](NbImage src, NbImage dst, int kind, int bidx, int param, std::vector<int> order) {
+  m.def("cv_cvt_color", [](NbSrc src, NbImage dst, int kind, int bidx, int param, std::vector<int> order) {
     const Image s = as_image(src), d = as_image(dst);
     if (s.depth != d.depth) fail(ErrKind::VALUE, "cv: source and destination depths differ");
     int ord[4] = {0, 1, 2, -1};
@@ -48,13 +49,13 @@ void init_cv(nb::module_& m) {
     nb::gil_scoped_release unlocked;
     cv::cvt_color(s, d, kind, bidx, param, ord);
   });
-  m.def("cv_resize", [](NbImage src, NbImage dst, double inv_sx, double inv_sy, int interp) {
+  m.def("cv_resize", [](NbSrc src, NbImage dst, double inv_sx, double inv_sy, int interp) {
     const Image s = as_image(src), d = as_image(dst);
     cv::same_kind(s, d);
     nb::gil_scoped_release unlocked;
     cv::resize(s, d, inv_sx, inv_sy, interp);
   });
-  m.def("cv_warp_affine", [](NbImage src, NbImage dst, std::vector<double> M, int interp, int border,
+  m.def("cv_warp_affine", [](NbSrc src, NbImage dst, std::vector<double> M, int interp, int border,
                              std::vector<double> value) {
     const Image s = as_image(src), d = as_image(dst);
     cv::same_kind(s, d);
@@ -64,7 +65,7 @@ void init_cv(nb::module_& m) {
     nb::gil_scoped_release unlocked;
     cv::warp_affine(s, d, m6, interp, border, v);
   });
-  m.def("cv_warp_perspective", [](NbImage src, NbImage dst, std::vector<double> M, int interp, int border,
+  m.def("cv_warp_perspective", [](NbSrc src, NbImage dst, std::vector<double> M, int interp, int border,
                                   std::vector<double> value) {
     const Image s = as_image(src), d = as_image(dst);
     cv::same_kind(s, d);
@@ -75,7 +76,7 @@ void init_cv(nb::module_& m) {
     cv::warp_perspective(s, d, m9, interp, border, v);
   });
   // map: float32 (h, w, 2) holding (x, y) per destination pixel.
-  m.def("cv_remap", [](NbImage src, NbImage dst, NbImage map, int interp, int border, std::vector<double> value) {
+  m.def("cv_remap", [](NbSrc src, NbImage dst, NbSrc map, int interp, int border, std::vector<double> value) {
     const Image s = as_image(src), d = as_image(dst), mp = as_image(map);
     cv::same_kind(s, d);
     if (mp.depth != cv::F32 || mp.cn != 2 || mp.h != d.h || mp.w != d.w) fail(ErrKind::VALUE, "cv: remap map shape");
@@ -85,7 +86,7 @@ void init_cv(nb::module_& m) {
     nb::gil_scoped_release unlocked;
     cv::remap(s, d, xy, xy + 1, int64_t(mp.w) * 2, 2, interp, border, v);
   });
-  m.def("cv_copy_make_border", [](NbImage src, NbImage dst, int top, int left, int border, std::vector<double> value) {
+  m.def("cv_copy_make_border", [](NbSrc src, NbImage dst, int top, int left, int border, std::vector<double> value) {
     const Image s = as_image(src), d = as_image(dst);
     cv::same_kind(s, d);
     if (top < 0 || left < 0 || d.h < s.h + top || d.w < s.w + left) fail(ErrKind::VALUE, "cv: border sizes");
@@ -94,13 +95,13 @@ void init_cv(nb::module_& m) {
     nb::gil_scoped_release unlocked;
     cv::copy_make_border(s, d, top, left, border, v);
   });
-  m.def("cv_pyr_down", [](NbImage src, NbImage dst, int border) {
+  m.def("cv_pyr_down", [](NbSrc src, NbImage dst, int border) {
     const Image s = as_image(src), d = as_image(dst);
     cv::same_kind(s, d);
     nb::gil_scoped_release unlocked;
     cv::pyr_down(s, d, border);
   });
-  m.def("cv_pyr_up", [](NbImage src, NbImage dst, int border) {
+  m.def("cv_pyr_up", [](NbSrc src, NbImage dst, int border) {
     const Image s = as_image(src), d = as_image(dst);
     cv::same_kind(s, d);
     nb::gil_scoped_release unlocked;

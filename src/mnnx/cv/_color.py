@@ -42,8 +42,8 @@ _CODES = {
     71: ("HSV2RGB_FULL", _FROM_HSV, (3,), 3, 2, 255, ()),
     52: ("BGR2HLS", _TO_HLS, (3, 4), 3, 0, 180, ()),
     53: ("RGB2HLS", _TO_HLS, (3, 4), 3, 2, 180, ()),
-    68: ("BGR2HLS_FULL", _TO_HLS, (3, 4), 3, 0, 256, ()),
-    69: ("RGB2HLS_FULL", _TO_HLS, (3, 4), 3, 2, 256, ()),
+    68: ("BGR2HLS_FULL", _TO_HLS, (3, 4), 3, 0, 255, ()),  # cv2 5 scales this hue by 255/360
+    69: ("RGB2HLS_FULL", _TO_HLS, (3, 4), 3, 2, 255, ()),
     60: ("HLS2BGR", _FROM_HLS, (3,), 3, 0, 180, ()),
     61: ("HLS2RGB", _FROM_HLS, (3,), 3, 2, 180, ()),
     72: ("HLS2BGR_FULL", _FROM_HLS, (3,), 3, 0, 255, ()),
