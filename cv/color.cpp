@@ -38,8 +38,14 @@ void for_pixels(int64_t n, F&& fn) {
   parallel_for(n, 16384, [&](int64_t b, int64_t e, int) { fn(b, e - b); });
 }
 
-MNNX_CV_CLONES void swap_rb_u8(const uint8_t* __restrict s, uint8_t* __restrict d, int64_t n) {
+[[gnu::always_inline]] inline void swap_rb_loop(const uint8_t* __restrict s, uint8_t* __restrict d, int64_t n) {
   for (int64_t i = 0; i < n; ++i) d[3 * i] = s[3 * i + 2], d[3 * i + 1] = s[3 * i + 1], d[3 * i + 2] = s[3 * i];
+}
+MNNX_CV_CLONES void swap_rb_any(const uint8_t* s, uint8_t* d, int64_t n) { swap_rb_loop(s, d, n); }
+MNNX_CV_VBMI void swap_rb_vbmi(const uint8_t* s, uint8_t* d, int64_t n) { swap_rb_loop(s, d, n); }
+void swap_rb_u8(const uint8_t* s, uint8_t* d, int64_t n) {
+  if (cpu_has_vbmi()) swap_rb_vbmi(s, d, n);
+  else swap_rb_any(s, d, n);
 }
 
 template <class T>
@@ -51,8 +57,17 @@ void shuffle(const T* s, T* d, int64_t n, int scn, int dcn, const int order[4]) 
 }
 
 template <int CN>
-MNNX_CV_CLONES void to_gray_u8(const uint8_t* __restrict s, uint8_t* __restrict d, int64_t n, int c0, int c2) {
+[[gnu::always_inline]] inline void gray_loop(const uint8_t* __restrict s, uint8_t* __restrict d, int64_t n, int c0, int c2) {
   for (int64_t i = 0; i < n; ++i) d[i] = uint8_t(descale(s[CN * i] * c0 + s[CN * i + 1] * kG2Yi + s[CN * i + 2] * c2, kYuvShift));
+}
+template <int CN>
+MNNX_CV_CLONES void gray_any(const uint8_t* s, uint8_t* d, int64_t n, int c0, int c2) { gray_loop<CN>(s, d, n, c0, c2); }
+template <int CN>
+MNNX_CV_VBMI void gray_vbmi(const uint8_t* s, uint8_t* d, int64_t n, int c0, int c2) { gray_loop<CN>(s, d, n, c0, c2); }
+template <int CN>
+void to_gray_u8(const uint8_t* s, uint8_t* d, int64_t n, int c0, int c2) {
+  if (cpu_has_vbmi()) gray_vbmi<CN>(s, d, n, c0, c2);
+  else gray_any<CN>(s, d, n, c0, c2);
 }
 
 template <class T>

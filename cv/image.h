@@ -9,10 +9,20 @@ namespace mnnx::cv {
 
 // Hot loops are compiled for AVX2 and the baseline, chosen at load time (GCC/Clang ifuncs),
 // so the auto-vectorizer can use byte shuffles and wide lanes without per-ISA source files.
+// Byte-shuffling loops (3-channel deinterleave) gain most from AVX-512 VBMI's vpermb, which
+// target_clones cannot name: those get an explicit VBMI copy chosen by cpu_has_vbmi().
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(MNNX_NO_CLONES)
 #define MNNX_CV_CLONES __attribute__((target_clones("avx2", "default")))
+#define MNNX_CV_VBMI __attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi")))
+inline bool cpu_has_vbmi() {
+  static const bool has = __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512bw") &&
+                          __builtin_cpu_supports("avx512vl");
+  return has;
+}
 #else
 #define MNNX_CV_CLONES
+#define MNNX_CV_VBMI
+inline bool cpu_has_vbmi() { return false; }
 #endif
 
 enum Depth : int { U8 = 0, F32 = 5 };

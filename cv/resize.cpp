@@ -198,8 +198,8 @@ void resize_separable(const Image& src, const Image& dst, double inv_sx, double 
 // adjacent pixels of both rows are formed for every position (contiguous, so it vectorizes), then
 // every second pixel's sum is kept.
 template <int CN>
-MNNX_CV_CLONES void halve_row_fixed(const uint8_t* __restrict A, const uint8_t* __restrict B, uint8_t* __restrict D,
-                                    int w, uint16_t* __restrict pair) {
+[[gnu::always_inline]] inline void halve_row_loop(const uint8_t* __restrict A, const uint8_t* __restrict B,
+                                                  uint8_t* __restrict D, int w, uint16_t* __restrict pair) {
   const int n = 2 * w * CN;
   for (int i = 0; i < n - CN; ++i) pair[i] = uint16_t(A[i] + B[i] + A[i + CN] + B[i + CN] + 2);
   for (int x = 0; x < w - 1; ++x)
@@ -208,6 +208,20 @@ MNNX_CV_CLONES void halve_row_fixed(const uint8_t* __restrict A, const uint8_t* 
     const int o = n - 2 * CN + c;
     D[(w - 1) * CN + c] = uint8_t((A[o] + B[o] + A[o + CN] + B[o + CN] + 2) >> 2);
   }
+}
+
+template <int CN>
+MNNX_CV_CLONES void halve_row_any(const uint8_t* A, const uint8_t* B, uint8_t* D, int w, uint16_t* pair) {
+  halve_row_loop<CN>(A, B, D, w, pair);
+}
+template <int CN>
+MNNX_CV_VBMI void halve_row_vbmi(const uint8_t* A, const uint8_t* B, uint8_t* D, int w, uint16_t* pair) {
+  halve_row_loop<CN>(A, B, D, w, pair);
+}
+template <int CN>
+void halve_row_fixed(const uint8_t* A, const uint8_t* B, uint8_t* D, int w, uint16_t* pair) {
+  if (cpu_has_vbmi()) halve_row_vbmi<CN>(A, B, D, w, pair);
+  else halve_row_any<CN>(A, B, D, w, pair);
 }
 
 void halve_row_u8(const uint8_t* A, const uint8_t* B, uint8_t* D, int w, int cn, uint16_t* pair) {
