@@ -8,6 +8,7 @@
 
 #include "core/threadpool.h"
 #include "cv/geometry.h"
+#include "cv/resize_avx2.h"
 
 namespace mnnx::cv {
 
@@ -116,6 +117,30 @@ MNNX_CV_CLONES void hresize_linear_u8(const uint8_t* __restrict S, int* __restri
     for (int c = 0; c < CN; ++c) D[x * CN + c] = S[t0[x] + c] * a[2 * x] + S[t1[x] + c] * a[2 * x + 1];
 }
 
+// One output row of a linear uint8 shrink straight from its two source rows (no row buffers: when
+// shrinking more than 2x, rows are not shared between output rows). Same arithmetic as hresize +
+// vresize_linear_u8.
+template <int CN>
+void shrink_row_u8(const uint8_t* S0, const uint8_t* S1, const int* t0, const int* t1, const short* a, short b0,
+                   short b1, int w, int src_w, uint8_t* D) {
+  int x = 0;
+#if defined(__x86_64__) && defined(__GNUC__)
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  // A gather at the right tap reads 4 - CN bytes beyond it.
+  const int safe = (src_w - 2 - (CN == 1 ? 2 : CN == 3 ? 1 : 0)) * CN;
+  if (avx2)
+    for (; x + 8 <= w; x += 8)
+      if (!shrink8_u8<CN>(S0, S1, t0 + x, t1 + x, a + 2 * x, b0, b1, safe, D + x * CN)) break;
+#endif
+  for (; x < w; ++x)
+    for (int c = 0; c < CN; ++c) {
+      const int h0 = S0[t0[x] + c] * a[2 * x] + S0[t1[x] + c] * a[2 * x + 1];
+      const int h1 = S1[t0[x] + c] * a[2 * x] + S1[t1[x] + c] * a[2 * x + 1];
+      const int v = ((int(b0) * int16_t(h0 >> 4)) >> 16) + ((int(b1) * int16_t(h1 >> 4)) >> 16);
+      D[x * CN + c] = sat_u8((v + 2) >> 2);
+    }
+}
+
 // cv2's vectorized uint8 linear rows: (S >> 4) as int16, high halves of the products, then (+2) >> 2.
 MNNX_CV_CLONES void vresize_linear_u8(const int* __restrict S0, const int* S1, short b0, short b1, uint8_t* D, int n) {
   for (int i = 0; i < n; ++i) {
@@ -136,6 +161,22 @@ void resize_separable(const Image& src, const Image& dst, double inv_sx, double 
   for (int x = 0; fast_u8 && x < dst.w; ++x) {
     const size_t e = size_t(x) * cn * K;
     t0[x] = ax.tap[e], t1[x] = ax.tap[e + 1], a2[2 * x] = ax.iw[e], a2[2 * x + 1] = ax.iw[e + 1];
+  }
+  if constexpr (std::is_same_v<T, uint8_t> && K == 2) {
+    if (fast_u8 && inv_sy < 0.5) {
+      parallel_for(dst.h, row_grain(dst), [&](int64_t y0, int64_t y1, int) {
+        for (int64_t y = y0; y < y1; ++y) {
+          const uint8_t* S0 = src.row<uint8_t>(ay.tap[size_t(y) * 2]);
+          const uint8_t* S1 = src.row<uint8_t>(ay.tap[size_t(y) * 2 + 1]);
+          const short b0 = ay.iw[size_t(y) * 2], b1 = ay.iw[size_t(y) * 2 + 1];
+          uint8_t* D = dst.row<uint8_t>(int(y));
+          if (cn == 1) shrink_row_u8<1>(S0, S1, t0.data(), t1.data(), a2.data(), b0, b1, dst.w, src.w, D);
+          else if (cn == 3) shrink_row_u8<3>(S0, S1, t0.data(), t1.data(), a2.data(), b0, b1, dst.w, src.w, D);
+          else shrink_row_u8<4>(S0, S1, t0.data(), t1.data(), a2.data(), b0, b1, dst.w, src.w, D);
+        }
+      });
+      return;
+    }
   }
   auto hrow = [&](const T* S, WT* D) {
     if constexpr (std::is_same_v<T, uint8_t> && K == 2) {
