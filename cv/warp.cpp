@@ -80,7 +80,8 @@ MNNX_CV_CLONES void sample_row(const Image& src, T* D, float* xs, float* ys, int
   for (int i = 0; i < n; ++i) {
     const float fx = safe_coord(xs[i]), fy = safe_coord(ys[i]);
     const float bx = K == 1 ? std::nearbyint(fx) : std::floor(fx), by = K == 1 ? std::nearbyint(fy) : std::floor(fy);
-    ix[i] = int(bx) - (K / 2 - 1), iy[i] = int(by) - (K / 2 - 1);
+    constexpr int kLead = K == 1 ? 0 : K / 2 - 1;  // taps left of (or above) the sample point
+    ix[i] = int(bx) - kLead, iy[i] = int(by) - kLead;
     xs[i] = fx - bx, ys[i] = fy - by;
   }
   const unsigned xlim = unsigned(src.w - K), ylim = unsigned(src.h - K);

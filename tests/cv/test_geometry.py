@@ -96,7 +96,9 @@ def _rotation(img, angle=23, scale=0.8):
 def _perspective(img):
     h, w = img.shape[:2]
     src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
-    dst = np.float32([[10, 20], [w - 30, 5], [w - 5, h - 10], [20, h - 40]])
+    # Mild enough that no destination pixel maps thousands of pixels away: there, the float rounding
+    # of the coordinate decides which pixel a reflecting border lands on (and cv2 slows to a crawl).
+    dst = np.float32([[3, 5], [w - 6, 2], [w - 2, h - 3], [4, h - 8]])
     return cv2.getPerspectiveTransform(src, dst)
 
 
@@ -109,7 +111,7 @@ def test_warps(photo, interp, border):
     # Near-ties in nearest sampling may round the other way; a fill value far outside [0, 1] scales
     # float rounding differences.
     frac = 1e-3 if interp == cv2.INTER_NEAREST else 0.0
-    atol = 1 if img.dtype == np.uint8 else 1e-3
+    atol = 1 if img.dtype == np.uint8 else 2e-3
     for fn, M in [("warpAffine", _rotation(img)), ("warpPerspective", _perspective(img))]:
         for flags in (interp, interp | cv2.WARP_INVERSE_MAP):
             a = getattr(mcv, fn)(img, M, (w + 13, h - 7), flags=flags, borderMode=border, borderValue=(10, 20, 30, 40))
