@@ -7,6 +7,9 @@ The same chain written by hand on an mnnx array fuses the same way, e.g. ImageNe
     x = mnnx.cv.resize(mnnx.numpy.asarray(bgr), (224, 224))
     x = mnnx.cv.cvtColor(x, mnnx.cv.COLOR_BGR2RGB)             # a lazy reversed slice
     x = ((x.astype("float32") / 255 - mean) / std).transpose(2, 0, 1)[None]
+
+Realizing computes every lazy array Python still references, so drop (or do not name) the lazy
+intermediates before realizing the blob; otherwise each is written out as well.
 """
 import numpy as np
 
@@ -65,22 +68,27 @@ def blobFromImages(images, scalefactor=1.0, size=None, mean=None, swapRB=False, 
     xs = [_prepare(i, size, crop, fn) for i in images]
     if len({tuple(x.shape) for x in xs}) != 1:
         raise error(f"{fn}: all images must have the same size and channels after resizing")
-    blobs = []
-    for x in xs:
-        cn = x.shape[2]
-        if swapRB and cn >= 3:
-            x = x[:, :, ::-1] if cn == 3 else _mnp.concatenate([x[:, :, 2::-1], x[:, :, 3:]], axis=2)
-        if ddepth == CV_32F:
-            x = x.astype(_mnp.float32)
-            if mean_v is not None and np.any(mean_v[:cn]):
-                m = np.zeros(cn, np.float32)
-                m[:min(cn, mean_v.size)] = mean_v[:cn]
-                x = x - _mnp.asarray(m)
-            if scalefactor != 1.0:
-                x = x * np.float32(scalefactor)
-        blobs.append(x.transpose(2, 0, 1)[None])
+    blobs = [_chw(x, scalefactor, mean_v, swapRB, ddepth) for x in xs]
+    del xs  # realizing also computes every lazy array still referenced: keep only the blob
     blob = blobs[0] if len(blobs) == 1 else _mnp.concatenate(blobs, axis=0)
-    return blob if was_var else np.array(blob)
+    del blobs
+    return blob if was_var else np.asarray(blob.realize()).copy()
+
+
+def _chw(x, scalefactor, mean_v, swapRB, ddepth):
+    """One HWC image (mnnx array) as a lazy (1, C, H, W) blob."""
+    cn = x.shape[2]
+    if swapRB and cn >= 3:
+        x = x[:, :, ::-1] if cn == 3 else _mnp.concatenate([x[:, :, 2::-1], x[:, :, 3:]], axis=2)
+    if ddepth == CV_32F:
+        x = x.astype(_mnp.float32)
+        if mean_v is not None and np.any(mean_v[:cn]):
+            m = np.zeros(cn, np.float32)
+            m[:min(cn, mean_v.size)] = mean_v[:cn]
+            x = x - _mnp.asarray(m)
+        if scalefactor != 1.0:
+            x = x * np.float32(scalefactor)
+    return x.transpose(2, 0, 1)[None]
 
 
 def blobFromImage(image, scalefactor=1.0, size=None, mean=None, swapRB=False, crop=False, ddepth=CV_32F):  # noqa: N802
