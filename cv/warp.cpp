@@ -125,10 +125,11 @@ MNNX_CV_CLONES void sample_row(const Image& src, T* D, float* xs, float* ys, int
   for (; i < n; ++i) one(i);
 }
 
-// Channel counts are compiled in only for linear sampling (the common, speed-critical case).
+// Channel counts are compiled in only for linear uint8 sampling (the common, speed-critical case;
+// each copy costs extension size).
 template <class T, int K>
 void sample_cn(const Image& src, T* D, float* xs, float* ys, int* ix, int* iy, int n, const Sampling& s) {
-  if (K != 2) return sample_row<T, 0, K>(src, D, xs, ys, ix, iy, n, s);
+  if (K != 2 || !std::is_same_v<T, uint8_t>) return sample_row<T, 0, K>(src, D, xs, ys, ix, iy, n, s);
   switch (src.cn) {
     case 1: return sample_row<T, 1, K>(src, D, xs, ys, ix, iy, n, s);
     case 3: return sample_row<T, 3, K>(src, D, xs, ys, ix, iy, n, s);

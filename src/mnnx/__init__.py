@@ -3,6 +3,7 @@ compiled into fused, memory-planned, multi-threaded native kernels."""
 from . import _C
 from ._tensor import Var, Var as Tensor
 from . import numpy, debug, expr  # noqa: F401
+from . import cv  # noqa: F401
 
 __version__ = "0.1.0"
 
@@ -26,4 +27,4 @@ def tensor(data, dtype=None):
     return numpy.array(data, dtype=dtype)
 
 
-__all__ = ["Var", "Tensor", "eval", "set_num_threads", "get_num_threads", "tensor", "numpy", "debug", "expr"]
+__all__ = ["Var", "Tensor", "eval", "set_num_threads", "get_num_threads", "tensor", "numpy", "debug", "expr", "cv"]

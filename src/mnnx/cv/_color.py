@@ -78,6 +78,7 @@ _ALIASES = {
 COLOR_CODES = {"COLOR_" + spec[0]: code for code, spec in _CODES.items()}
 COLOR_CODES.update({"COLOR_" + name: code for name, code in _ALIASES.items()})
 globals().update(COLOR_CODES)
+__all__ = ["cvtColor"] + sorted(COLOR_CODES)
 
 _VARIABLE_DCN = (_FROM_GRAY, _FROM_YCC, _FROM_HSV, _FROM_HLS, _FROM_LAB, _FROM_YUV420)
 

@@ -10,6 +10,10 @@ from ._core import (BORDER_CONSTANT, BORDER_DEFAULT, BORDER_REFLECT_101, BORDER_
                     INTER_CUBIC, INTER_LINEAR, INTER_NEAREST, WARP_INVERSE_MAP, as_size, channels, check_border,
                     error, image_in, image_out, new_image, scalar4)
 
+__all__ = ["resize", "warpAffine", "warpPerspective", "remap", "getRotationMatrix2D", "getAffineTransform",
+           "getPerspectiveTransform", "invertAffineTransform", "flip", "transpose", "rotate", "copyMakeBorder",
+           "pyrDown", "pyrUp"]
+
 _INTER_NAMES = {INTER_NEAREST: "INTER_NEAREST", INTER_LINEAR: "INTER_LINEAR", INTER_CUBIC: "INTER_CUBIC",
                 INTER_AREA: "INTER_AREA"}
 

@@ -9,6 +9,8 @@ from .._tensor import Var
 from ._core import (IMREAD_ANYCOLOR, IMREAD_ANYDEPTH, IMREAD_COLOR_RGB, IMREAD_GRAYSCALE, IMREAD_IGNORE_ORIENTATION,
                     IMREAD_UNCHANGED, IMWRITE_JPEG_QUALITY, IMWRITE_PNG_COMPRESSION, IMWRITE_WEBP_QUALITY, error)
 
+__all__ = ["imread", "imwrite", "imdecode", "imencode"]
+
 _KNOWN_READ_FLAGS = IMREAD_ANYDEPTH | IMREAD_ANYCOLOR | IMREAD_IGNORE_ORIENTATION | IMREAD_COLOR_RGB | 1
 _FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".jpe": "JPEG", ".png": "PNG", ".bmp": "BMP", ".dib": "BMP",
             ".webp": "WEBP"}
@@ -132,9 +134,8 @@ def _encode(ext, img, params, fn):
     cn = 1 if a.ndim == 2 else a.shape[2]
     if cn not in (1, 3, 4):
         raise error(f"{fn}: images with {cn} channels cannot be written")
-    if a.dtype == np.uint16 and fmt == "PNG" and cn == 1:
-        pass
-    elif a.dtype != np.uint8:
+    png16 = a.dtype == np.uint16 and fmt == "PNG" and cn == 1
+    if a.dtype != np.uint8 and not png16:
         raise error(f"{fn}: {fmt} images must be uint8 (16-bit only for single-channel PNG), got {a.dtype}")
     if cn == 1 and a.ndim == 3:
         a = a[:, :, 0]
