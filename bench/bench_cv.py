@@ -1,6 +1,8 @@
 """mnnx.cv against cv2 (2 threads) and torch: the preprocessing chain and the 1080p kernels of issue 6.
 
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python bench/bench_cv.py
+    python bench/bench_cv.py --cpu-time    # 1 thread each, best process CPU time per call: a
+                                           # comparison that survives a busy machine
 
 Each mnnx timing includes building the lazy graph and realizing it. MNN (MNN.cv) is not installed on
 this machine, so its column is absent."""
@@ -34,15 +36,8 @@ def _close(got, ref, atol, what):
     assert np.abs(got.astype(np.float64) - ref).max() <= atol, what
 
 
-def run():
-    import cv2
-    import torch
-    setup_threads()
-    cv2.setNumThreads(BENCH_THREADS)
-    img = _frame()
-    rows = []
-
-    # --- the preprocessing chain: 1080p BGR uint8 -> (1, 3, 224, 224) float32 RGB, normalized
+def _chains(img, cv2):
+    """The preprocessing chain written with mnnx.cv on mnnx arrays, and with cv2 + numpy."""
     mean_v, std_v = mnp.asarray(MEAN), mnp.asarray(STD)
 
     def f_mx():  # one expression: a lazy intermediate still referenced when realizing is computed too
@@ -56,6 +51,34 @@ def run():
         x = cv2.cvtColor(cv2.resize(img, (224, 224)), cv2.COLOR_BGR2RGB)
         return np.ascontiguousarray(((x.astype(np.float32) / 255 - MEAN) / STD).transpose(2, 0, 1)[None])
 
+    return f_mx, f_mx_realized, f_cv
+
+
+def _kernels(img, cv2):
+    """(name, mnnx call, cv2 call) for the 1080p kernels, numpy in -> numpy out as cv2 users call them."""
+    M = cv2.getRotationMatrix2D((960, 540), 10, 1.0)
+    return [
+        ("cv cvtColor BGR2GRAY 1080p u8", lambda: mcv.cvtColor(img, mcv.COLOR_BGR2GRAY),
+         lambda: cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)),
+        ("cv resize 1080p -> 960x540 INTER_AREA", lambda: mcv.resize(img, (960, 540), interpolation=mcv.INTER_AREA),
+         lambda: cv2.resize(img, (960, 540), interpolation=cv2.INTER_AREA)),
+        ("cv resize 1080p -> 960x540 INTER_LINEAR", lambda: mcv.resize(img, (960, 540)),
+         lambda: cv2.resize(img, (960, 540))),
+        ("cv warpAffine 1080p rotate 10 deg, linear", lambda: mcv.warpAffine(img, M, (1920, 1080)),
+         lambda: cv2.warpAffine(img, M, (1920, 1080))),
+    ]
+
+
+def run():
+    import cv2
+    import torch
+    setup_threads()
+    cv2.setNumThreads(BENCH_THREADS)
+    img = _frame()
+    rows = []
+
+    # --- the preprocessing chain: 1080p BGR uint8 -> (1, 3, 224, 224) float32 RGB, normalized
+    f_mx, f_mx_realized, f_cv = _chains(img, cv2)
     t_img = torch.from_numpy(img).permute(2, 0, 1)[None]  # channels-last uint8, as torchvision decodes
     t_mean, t_std = torch.from_numpy(MEAN)[:, None, None], torch.from_numpy(STD)[:, None, None]
 
@@ -81,26 +104,49 @@ def run():
     t = compare({"mnnx": b_mx, "cv2": b_cv})
     rows.append(Row("cv blobFromImage 1080p -> 1x3x224x224 (numpy in/out)", t.pop("mnnx"), t))
 
-    # --- 1080p kernels, numpy in -> numpy out as cv2 users call them
-    M = cv2.getRotationMatrix2D((960, 540), 10, 1.0)
-    cases = [
-        ("cv cvtColor BGR2GRAY 1080p u8", lambda: mcv.cvtColor(img, mcv.COLOR_BGR2GRAY),
-         lambda: cv2.cvtColor(img, cv2.COLOR_BGR2GRAY), 1),
-        ("cv resize 1080p -> 960x540 INTER_AREA", lambda: mcv.resize(img, (960, 540), interpolation=mcv.INTER_AREA),
-         lambda: cv2.resize(img, (960, 540), interpolation=cv2.INTER_AREA), 1),
-        ("cv resize 1080p -> 960x540 INTER_LINEAR", lambda: mcv.resize(img, (960, 540)),
-         lambda: cv2.resize(img, (960, 540)), 1),
-        ("cv warpAffine 1080p rotate 10 deg, linear", lambda: mcv.warpAffine(img, M, (1920, 1080)),
-         lambda: cv2.warpAffine(img, M, (1920, 1080)), 1),
-    ]
-    for name, f_m, f_c, atol in cases:
-        _close(f_m(), f_c(), atol, name)
+    # --- 1080p kernels
+    for name, f_m, f_c in _kernels(img, cv2):
+        _close(f_m(), f_c(), 1, name)
         t = compare({"mnnx": f_m, "cv2": f_c})
         rows.append(Row(name, t.pop("mnnx"), t, {"cv2": 0.8}))
     assert mnnx.get_num_threads() == BENCH_THREADS
     return rows
 
 
+def run_cpu_time():
+    """1 thread each; the best of 5 blocks of process CPU time per call (other processes' load does
+    not count, unlike wall time)."""
+    import time
+
+    import cv2
+    mnnx.set_num_threads(1)
+    cv2.setNumThreads(1)
+    img = _frame()
+    f_mx, f_mx_realized, f_cv = _chains(img, cv2)
+
+    def cpu(f, n):
+        f()
+        best = float("inf")
+        for _ in range(5):
+            t = time.process_time()
+            for _ in range(n):
+                f()
+            best = min(best, (time.process_time() - t) / n)
+        return best
+
+    print("| workload (1 thread, CPU time per call) | mnnx | peer | peer time | ratio peer/mnnx |")
+    print("|---|---|---|---|---|")
+    cases = [("cv preprocess 1080p -> 1x3x224x224 (vs cv2+numpy)", f_mx_realized, f_cv, 40)]
+    cases += [(name, f_m, f_c, 3 if "warp" in name else 20) for name, f_m, f_c in _kernels(img, cv2)]
+    for name, f_m, f_c, n in cases:
+        tm, tc = cpu(f_m, n), cpu(f_c, n)
+        print(f"| {name} | {tm * 1e3:.3f} ms | cv2 | {tc * 1e3:.3f} ms | **{tc / tm:.2f}x** |")
+
+
 if __name__ == "__main__":
-    from common import run_standalone
-    run_standalone(run)
+    import sys
+    if "--cpu-time" in sys.argv:
+        run_cpu_time()
+    else:
+        from common import run_standalone
+        run_standalone(run)
