@@ -8,11 +8,17 @@
 #include <immintrin.h>
 
 #include <cstdint>
+#include <cstring>
 
 namespace mnnx::cv {
 
-__attribute__((target("avx2"))) inline __m256i byte_epi32(__m256i g, int c) {
-  return _mm256_and_si256(_mm256_srli_epi32(g, 8 * c), _mm256_set1_epi32(0xFF));
+// Channel c of each 32-bit lane of lo (and of hi, shifted into the upper 16 bits): int16 pairs for madd.
+__attribute__((target("avx2"))) inline __m256i pair_epi16(__m256i lo, __m256i hi, int c) {
+  // pshufb indexes bytes within 128-bit halves: lane k of a half starts at byte 4k
+  const __m256i k4 = _mm256_setr_epi32(0, 4, 8, 12, 0, 4, 8, 12);
+  const __m256i mlo = _mm256_add_epi32(k4, _mm256_set1_epi32(int(0x80808000u | unsigned(c))));
+  const __m256i mhi = _mm256_add_epi32(_mm256_slli_epi32(k4, 16), _mm256_set1_epi32(int(0x80008080u | (unsigned(c) << 16))));
+  return _mm256_or_si256(_mm256_shuffle_epi8(lo, mlo), _mm256_shuffle_epi8(hi, mhi));
 }
 
 template <int CN>
@@ -23,9 +29,7 @@ __attribute__((target("avx2"))) inline bool shrink8_u8(const uint8_t* S0, const 
   const __m256i adjacent = _mm256_cmpeq_epi32(_mm256_add_epi32(v0, _mm256_set1_epi32(CN)), v1);
   const __m256i in_row = _mm256_cmpgt_epi32(_mm256_set1_epi32(safe + 1), v0);
   if (_mm256_movemask_epi8(_mm256_and_si256(adjacent, in_row)) != -1) return false;
-  // weights: 8 (a0, a1) pairs of int16 -> two int32 vectors
-  const __m256i ap = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a));
-  const __m256i a0 = _mm256_srai_epi32(_mm256_slli_epi32(ap, 16), 16), a1 = _mm256_srai_epi32(ap, 16);
+  const __m256i ap = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a));  // 8 (a0, a1) int16 pairs
   const int* p0 = reinterpret_cast<const int*>(S0);
   const int* p1 = reinterpret_cast<const int*>(S1);
   const __m256i g00 = _mm256_i32gather_epi32(p0, v0, 1), g10 = _mm256_i32gather_epi32(p1, v0, 1);
@@ -35,21 +39,32 @@ __attribute__((target("avx2"))) inline bool shrink8_u8(const uint8_t* S0, const 
   } else {
     g01 = _mm256_i32gather_epi32(p0, v1, 1), g11 = _mm256_i32gather_epi32(p1, v1, 1);
   }
+  // Betas are in [0, 2048] and (h >> 4) < 32768: the int16 high product is exactly (b * (h >> 4)) >> 16.
   const __m256i vb0 = _mm256_set1_epi32(b0), vb1 = _mm256_set1_epi32(b1), two = _mm256_set1_epi32(2);
   __m256i packed = _mm256_setzero_si256();
   for (int c = 0; c < CN; ++c) {
-    const __m256i h0 = _mm256_add_epi32(_mm256_mullo_epi32(byte_epi32(g00, c), a0), _mm256_mullo_epi32(byte_epi32(g01, c), a1));
-    const __m256i h1 = _mm256_add_epi32(_mm256_mullo_epi32(byte_epi32(g10, c), a0), _mm256_mullo_epi32(byte_epi32(g11, c), a1));
-    const __m256i m0 = _mm256_srai_epi32(_mm256_mullo_epi32(vb0, _mm256_srai_epi32(h0, 4)), 16);
-    const __m256i m1 = _mm256_srai_epi32(_mm256_mullo_epi32(vb1, _mm256_srai_epi32(h1, 4)), 16);
-    __m256i v = _mm256_srai_epi32(_mm256_add_epi32(_mm256_add_epi32(m0, m1), two), 2);
-    v = _mm256_min_epi32(_mm256_max_epi32(v, _mm256_setzero_si256()), _mm256_set1_epi32(255));
+    const __m256i h0 = _mm256_madd_epi16(pair_epi16(g00, g01, c), ap);
+    const __m256i h1 = _mm256_madd_epi16(pair_epi16(g10, g11, c), ap);
+    const __m256i m0 = _mm256_mulhi_epi16(_mm256_srai_epi32(h0, 4), vb0);
+    const __m256i m1 = _mm256_mulhi_epi16(_mm256_srai_epi32(h1, 4), vb1);
+    const __m256i v = _mm256_srai_epi32(_mm256_add_epi32(_mm256_add_epi32(m0, m1), two), 2);
     packed = _mm256_or_si256(packed, _mm256_slli_epi32(v, 8 * c));
   }
-  alignas(32) uint32_t px[8];
-  _mm256_store_si256(reinterpret_cast<__m256i*>(px), packed);
-  for (int k = 0; k < 8; ++k)
-    for (int c = 0; c < CN; ++c) D[k * CN + c] = uint8_t(px[k] >> (8 * c));
+  if (CN == 4) {
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(D), packed);
+  } else if (CN == 3) {  // 3 bytes of each lane, 12 per 128-bit half
+    const __m256i m = _mm256_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1,
+                                       0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1);
+    const __m256i q = _mm256_shuffle_epi8(packed, m);
+    alignas(32) uint8_t tmp[32];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(tmp), q);
+    std::memcpy(D, tmp, 12);
+    std::memcpy(D + 12, tmp + 16, 12);
+  } else {
+    alignas(32) uint32_t px[8];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(px), packed);
+    for (int k = 0; k < 8; ++k) D[k] = uint8_t(px[k]);
+  }
   return true;
 }
 
