@@ -37,6 +37,15 @@ struct Image {
   int64_t row_elems() const { return int64_t(w) * cn; }
 };
 
+// Keys' cubic convolution weights with cv2's a = -0.75 for the 4 taps around fraction x in [0, 1).
+inline void cubic_coeffs(float x, float* c) {
+  const float A = -0.75f;
+  c[0] = ((A * (x + 1) - 5 * A) * (x + 1) + 8 * A) * (x + 1) - 4 * A;
+  c[1] = ((A + 2) * x - (A + 3)) * x * x + 1;
+  c[2] = ((A + 2) * (1 - x) - (A + 3)) * (1 - x) * (1 - x) + 1;
+  c[3] = 1.f - c[0] - c[1] - c[2];
+}
+
 inline uint8_t sat_u8(int v) { return uint8_t(v < 0 ? 0 : v > 255 ? 255 : v); }
 
 }  // namespace mnnx::cv

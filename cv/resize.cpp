@@ -24,14 +24,6 @@ inline short coef_i16(float c) {
   return short(std::clamp<long>(v, -32768, 32767));
 }
 
-void cubic_coeffs(float x, float* c) {
-  const float A = -0.75f;
-  c[0] = ((A * (x + 1) - 5 * A) * (x + 1) + 8 * A) * (x + 1) - 4 * A;
-  c[1] = ((A + 2) * x - (A + 3)) * x * x + 1;
-  c[2] = ((A + 2) * (1 - x) - (A + 3)) * (1 - x) * (1 - x) + 1;
-  c[3] = 1.f - c[0] - c[1] - c[2];
-}
-
 template <class T>
 void resize_nearest(const Image& src, const Image& dst, double inv_sx, double inv_sy) {
   const double ifx = 1. / inv_sx, ify = 1. / inv_sy;

@@ -21,14 +21,6 @@ inline float safe_coord(float v) {  // NaN and far-away points read as outside, 
   return v == v ? std::min(std::max(v, -kCoordLimit), kCoordLimit) : -kCoordLimit;
 }
 
-inline void cubic_weights(float x, float* c) {
-  const float A = -0.75f;
-  c[0] = ((A * (x + 1) - 5 * A) * (x + 1) + 8 * A) * (x + 1) - 4 * A;
-  c[1] = ((A + 2) * x - (A + 3)) * x * x + 1;
-  c[2] = ((A + 2) * (1 - x) - (A + 3)) * (1 - x) * (1 - x) + 1;
-  c[3] = 1.f - c[0] - c[1] - c[2];
-}
-
 template <class T>
 inline void store(T* d, float v) {
   if constexpr (std::is_same_v<T, uint8_t>) *d = sat_u8(int(lrintf(std::min(std::max(v, -1.f), 256.f))));
@@ -104,7 +96,7 @@ MNNX_CV_CLONES void sample_row(const Image& src, T* D, float* xs, float* ys, int
     } else {
       float wx[4] = {1, 0, 0, 0}, wy[4] = {1, 0, 0, 0};
       if (K == 2) wx[0] = 1.f - xs[i], wx[1] = xs[i], wy[0] = 1.f - ys[i], wy[1] = ys[i];
-      if (K == 4) cubic_weights(xs[i], wx), cubic_weights(ys[i], wy);
+      if (K == 4) cubic_coeffs(xs[i], wx), cubic_coeffs(ys[i], wy);
       sample_pixel<T, K>(src, d, x0, y0, wx, wy, s);
     }
   };

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "cv/avx2_store.h"
+
 namespace mnnx::cv {
 
 __attribute__((target("avx2"))) inline __m256 byte_ps(__m256i g, int c) {
@@ -45,20 +47,7 @@ __attribute__((target("avx2"))) inline bool lerp8_u8(const uint8_t* base, int st
     const __m256 v = _mm256_add_ps(v0, _mm256_mul_ps(fy, _mm256_sub_ps(v1, v0)));
     packed = _mm256_or_si256(packed, _mm256_slli_epi32(_mm256_cvtps_epi32(v), 8 * c));
   }
-  if (CN == 4) {
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(D), packed);
-  } else if (CN == 3) {  // 3 bytes of each lane, 12 per 128-bit half
-    const __m256i m = _mm256_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1,
-                                       0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1);
-    alignas(32) uint8_t tmp[32];
-    _mm256_store_si256(reinterpret_cast<__m256i*>(tmp), _mm256_shuffle_epi8(packed, m));
-    std::memcpy(D, tmp, 12);
-    std::memcpy(D + 12, tmp + 16, 12);
-  } else {
-    alignas(32) uint32_t px[8];
-    _mm256_store_si256(reinterpret_cast<__m256i*>(px), packed);
-    for (int k = 0; k < 8; ++k) D[k] = uint8_t(px[k]);
-  }
+  store8_u8<CN>(packed, D);
   return true;
 }
 
