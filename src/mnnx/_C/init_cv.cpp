@@ -4,8 +4,10 @@
 #include <nanobind/ndarray.h>
 #include <nanobind/stl/vector.h>
 
+#include <cmath>
 #include <vector>
 
+#include "cv/border.h"
 #include "cv/color.h"
 #include "cv/geometry.h"
 #include "src/mnnx/_C/cv_image.h"
@@ -25,6 +27,22 @@ void scalar4(const std::vector<double>& v, double out[4]) {
   for (int i = 0; i < 4; ++i) out[i] = i < int(v.size()) ? v[i] : 0.;
 }
 
+// The channel counts each kernel kind reads and writes (mnnx.cv checks them first; this keeps a
+// direct call into _C from writing out of bounds).
+void check_color_channels(int kind, int bidx, int scn, int dcn, size_t norder) {
+  bool ok = (bidx == 0 || bidx == 2) && dcn >= 1 && dcn <= 4;
+  switch (kind) {
+    case cv::CK_SHUFFLE: ok = ok && norder == size_t(dcn); break;
+    case cv::CK_TO_GRAY: ok = ok && scn >= 3 && dcn == 1; break;
+    case cv::CK_FROM_GRAY: ok = ok && scn == 1 && dcn >= 3; break;
+    case cv::CK_TO_YCRCB: case cv::CK_TO_HSV: case cv::CK_TO_HLS: case cv::CK_TO_LAB: ok = ok && scn >= 3 && dcn == 3; break;
+    case cv::CK_FROM_YCRCB: case cv::CK_FROM_HSV: case cv::CK_FROM_HLS: case cv::CK_FROM_LAB:
+    case cv::CK_FROM_YUV420: ok = ok && (kind == cv::CK_FROM_YUV420 ? scn == 1 : scn == 3) && dcn >= 3; break;
+    default: ok = false;
+  }
+  if (!ok) fail(ErrKind::VALUE, "cv: channel counts do not fit the color conversion");
+}
+
 template <size_t N>
 void matrix(const std::vector<double>& v, double out[N]) {
   if (v.size() != N) fail(ErrKind::VALUE, "cv: transformation matrix has the wrong size");
@@ -37,6 +55,7 @@ void init_cv(nb::module_& m) {
   m.def("cv_cvt_color", [](NbSrc src, NbImage dst, int kind, int bidx, int param, std::vector<int> order) {
     const Image s = as_image(src), d = as_image(dst);
     if (s.depth != d.depth) fail(ErrKind::VALUE, "cv: source and destination depths differ");
+    check_color_channels(kind, bidx, s.cn, d.cn, order.size());
     int ord[4] = {0, 1, 2, -1};
     for (size_t i = 0; i < order.size() && i < 4; ++i) {
       if (order[i] >= s.cn) fail(ErrKind::VALUE, "cv: channel order out of range");
@@ -52,6 +71,8 @@ void init_cv(nb::module_& m) {
   m.def("cv_resize", [](NbSrc src, NbImage dst, double inv_sx, double inv_sy, int interp) {
     const Image s = as_image(src), d = as_image(dst);
     cv::same_kind(s, d);
+    if (!(inv_sx > 0 && inv_sy > 0 && std::isfinite(inv_sx) && std::isfinite(inv_sy)))
+      fail(ErrKind::VALUE, "cv: resize scales must be positive");
     nb::gil_scoped_release unlocked;
     cv::resize(s, d, inv_sx, inv_sy, interp);
   });
@@ -98,6 +119,7 @@ void init_cv(nb::module_& m) {
   m.def("cv_pyr_down", [](NbSrc src, NbImage dst, int border) {
     const Image s = as_image(src), d = as_image(dst);
     cv::same_kind(s, d);
+    if (border < cv::BORDER_REPLICATE || border > cv::BORDER_REFLECT_101) fail(ErrKind::VALUE, "cv: pyrDown border");
     nb::gil_scoped_release unlocked;
     cv::pyr_down(s, d, border);
   });
