@@ -155,3 +155,15 @@ def test_errors():
     with pytest.raises(mcv.error, match="dtype"):
         mcv.cvtColor(np.zeros((30, 22), np.float32), mcv.COLOR_YUV2BGR_NV12)
     assert issubclass(mcv.error, Exception)
+
+
+def test_channel_shuffles_with_dst_cn():
+    """cv2 treats codes 0-5 as one conversion: 3 or 4 channels in, dstCn out, alpha kept or 255."""
+    img3 = PHOTOS["odd"]
+    img4 = np.dstack([img3, img3[:, :, 0]])
+    for code in range(6):
+        for img in (img3, img4, img4.astype(np.float32) / 255):
+            for dcn in (0, 3, 4):
+                close(mcv.cvtColor(img, code, dstCn=dcn), cv2.cvtColor(img, code, dstCn=dcn), atol=0)
+    with pytest.raises(mcv.error, match="channels"):
+        mcv.cvtColor(img3, mcv.COLOR_BGR2RGB, dstCn=2)

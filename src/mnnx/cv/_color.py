@@ -11,13 +11,16 @@ _SHUFFLE, _TO_GRAY, _FROM_GRAY, _TO_YCC, _FROM_YCC, _TO_HSV, _FROM_HSV, _TO_HLS,
     _FROM_YUV420 = range(12)
 
 # code: (name, kind, accepted source channels, destination channels, blue index, param, shuffle order)
+# (blue index 2 on a shuffle: swap R and B)
 _CODES = {
-    0: ("BGR2BGRA", _SHUFFLE, (3,), 4, 0, 0, (0, 1, 2, -1)),
-    1: ("BGRA2BGR", _SHUFFLE, (4,), 3, 0, 0, (0, 1, 2)),
-    2: ("BGR2RGBA", _SHUFFLE, (3,), 4, 0, 0, (2, 1, 0, -1)),
-    3: ("RGBA2BGR", _SHUFFLE, (4,), 3, 0, 0, (2, 1, 0)),
-    4: ("BGR2RGB", _SHUFFLE, (3,), 3, 0, 0, (2, 1, 0)),
-    5: ("BGRA2RGBA", _SHUFFLE, (4,), 4, 0, 0, (2, 1, 0, 3)),
+    # codes 0-5 are one conversion in cv2: 3 or 4 channels in, dstCn (default per code) out, R and B
+    # swapped for codes 2-5, alpha copied when the source has one and 255 (1.0) otherwise
+    0: ("BGR2BGRA", _SHUFFLE, (3, 4), 4, 0, 0, ()),
+    1: ("BGRA2BGR", _SHUFFLE, (3, 4), 3, 0, 0, ()),
+    2: ("BGR2RGBA", _SHUFFLE, (3, 4), 4, 2, 0, ()),
+    3: ("RGBA2BGR", _SHUFFLE, (3, 4), 3, 2, 0, ()),
+    4: ("BGR2RGB", _SHUFFLE, (3, 4), 3, 2, 0, ()),
+    5: ("BGRA2RGBA", _SHUFFLE, (3, 4), 4, 2, 0, ()),
     6: ("BGR2GRAY", _TO_GRAY, (3, 4), 1, 0, 0, ()),
     7: ("RGB2GRAY", _TO_GRAY, (3, 4), 1, 2, 0, ()),
     8: ("GRAY2BGR", _FROM_GRAY, (1,), 3, 0, 0, ()),
@@ -80,7 +83,7 @@ COLOR_CODES.update({"COLOR_" + name: code for name, code in _ALIASES.items()})
 globals().update(COLOR_CODES)
 __all__ = ["cvtColor"] + sorted(COLOR_CODES)
 
-_VARIABLE_DCN = (_FROM_GRAY, _FROM_YCC, _FROM_HSV, _FROM_HLS, _FROM_LAB, _FROM_YUV420)
+_VARIABLE_DCN = (_SHUFFLE, _FROM_GRAY, _FROM_YCC, _FROM_HSV, _FROM_HLS, _FROM_LAB, _FROM_YUV420)
 
 
 def cvtColor(src, code, dst=None, dstCn=0):  # noqa: N802 (cv2's name)
@@ -103,7 +106,7 @@ def cvtColor(src, code, dst=None, dstCn=0):  # noqa: N802 (cv2's name)
         if not (dstCn in (3, 4) if kind in _VARIABLE_DCN else dstCn == dcn):
             raise error(f"cvtColor: COLOR_{name} cannot produce {dstCn} channels")
         dcn = dstCn
-    if isinstance(src, Var) and code == 4 and src.ndim == 3 and src.shape[2] == 3:
+    if isinstance(src, Var) and code == 4 and dcn == 3 and src.ndim == 3 and src.shape[2] == 3:
         if src.dtype not in (np.uint8, np.float32):
             raise error(f"cvtColor: unsupported image dtype {np.dtype(src.dtype).name}")
         return src[:, :, ::-1]
@@ -118,6 +121,8 @@ def cvtColor(src, code, dst=None, dstCn=0):  # noqa: N802 (cv2's name)
         if h % 3 or w % 2:
             raise error(f"cvtColor: a YUV 4:2:0 frame must have a height divisible by 3 and an even width, got {a.shape}")
         h = h * 2 // 3
+    if kind == _SHUFFLE:
+        order = ((2, 1, 0) if bidx == 2 else (0, 1, 2)) + ((3 if cn == 4 else -1,) if dcn == 4 else ())
     out = new_image(h, w, dcn, a.dtype)
     _C.cv_cvt_color(a, out, kind, bidx, param, list(order))
     return image_out(out, was_var, dst)

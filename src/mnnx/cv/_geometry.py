@@ -54,10 +54,10 @@ def _warp_args(src, M, dsize, flags, borderMode, fn, shape):
     if m.shape != shape:
         raise error(f"{fn}: the transformation matrix must have shape {shape}, got {m.shape}")
     w, h = as_size(dsize, fn)
-    if w == 0 and h == 0:
+    if w < 0 or h < 0:
+        raise error(f"{fn}: dsize must not be negative, got {(w, h)}")
+    if w * h == 0:  # cv2: an empty dsize means the source size
         h, w = a.shape[:2]
-    if w <= 0 or h <= 0:
-        raise error(f"{fn}: dsize must be positive, got {(w, h)}")
     return a, was_var, m, (w, h), _interp(flags, fn), check_border(borderMode, fn)
 
 
