@@ -2,7 +2,7 @@
 compiled into fused, memory-planned, multi-threaded native kernels."""
 from . import _C
 from ._tensor import Var, Var as Tensor
-from . import numpy, debug, expr, nn  # noqa: F401
+from . import numpy, debug, expr, nn, cv  # noqa: F401
 from .autograd import tensor, grad, value_and_grad, no_grad, enable_grad, set_grad_enabled, is_grad_enabled  # noqa: F401
 
 __version__ = "0.1.0"
@@ -24,4 +24,4 @@ def get_num_threads():
 
 
 __all__ = ["Var", "Tensor", "eval", "set_num_threads", "get_num_threads", "tensor", "numpy", "debug", "expr", "nn",
-           "grad", "value_and_grad", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled"]
+           "cv", "grad", "value_and_grad", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled"]

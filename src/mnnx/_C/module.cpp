@@ -11,6 +11,7 @@ void init_core(nb::module_& m);
 void init_nn(nb::module_& m);
 void init_autograd(nb::module_& m);
 void init_la(nb::module_& m);
+void init_cv(nb::module_& m);
 }
 
 NB_MODULE(_C, m) {
@@ -42,4 +43,5 @@ NB_MODULE(_C, m) {
   mnnx::init_nn(m);
   mnnx::init_autograd(m);
   mnnx::init_la(m);
+  mnnx::init_cv(m);
 }

@@ -1,0 +1,431 @@
+// cv2.cvtColor: the per-pixel formulas of OpenCV's color conversions, with its fixed-point constants
+// for uint8 (14-bit luma weights, 12-bit HSV divisions, BT.601 20-bit YUV420) so results match it.
+#include "cv/color.h"
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+
+#include "core/threadpool.h"
+
+namespace mnnx::cv {
+
+namespace {
+
+constexpr int kYuvShift = 14;
+inline int descale(int x, int n) { return (x + (1 << (n - 1))) >> n; }
+inline uint8_t round_u8(float v) { return sat_u8(int(lrintf(std::min(std::max(v, -1.f), 300.f)))); }
+
+// Luma weights (B, G, R) in float and 14-bit fixed point.
+constexpr float kB2Y = 0.114f, kG2Y = 0.587f, kR2Y = 0.299f;
+constexpr int kB2Yi = 1868, kG2Yi = 9617, kR2Yi = 4899;
+
+template <class T> constexpr T alpha_max() { return std::is_same_v<T, uint8_t> ? T(255) : T(1); }
+
+template <class T>
+void store_bgr(T* d, const float* bgr, int bidx, int dcn) {
+  if constexpr (std::is_same_v<T, uint8_t>) {
+    d[bidx] = round_u8(bgr[0] * 255.f), d[1] = round_u8(bgr[1] * 255.f), d[bidx ^ 2] = round_u8(bgr[2] * 255.f);
+  } else {
+    d[bidx] = bgr[0], d[1] = bgr[1], d[bidx ^ 2] = bgr[2];
+  }
+  if (dcn == 4) d[3] = alpha_max<T>();
+}
+
+// Runs fn(first_pixel, count) over all pixels of a contiguous image, split over the pool.
+template <class F>
+void for_pixels(int64_t n, F&& fn) {
+  parallel_for(n, 16384, [&](int64_t b, int64_t e, int) { fn(b, e - b); });
+}
+
+[[gnu::always_inline]] inline void swap_rb_loop(const uint8_t* __restrict s, uint8_t* __restrict d, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) d[3 * i] = s[3 * i + 2], d[3 * i + 1] = s[3 * i + 1], d[3 * i + 2] = s[3 * i];
+}
+MNNX_CV_CLONES void swap_rb_any(const uint8_t* s, uint8_t* d, int64_t n) { swap_rb_loop(s, d, n); }
+MNNX_CV_VBMI void swap_rb_vbmi(const uint8_t* s, uint8_t* d, int64_t n) { swap_rb_loop(s, d, n); }
+void swap_rb_u8(const uint8_t* s, uint8_t* d, int64_t n) {
+  if (cpu_has_vbmi()) swap_rb_vbmi(s, d, n);
+  else swap_rb_any(s, d, n);
+}
+
+template <class T>
+void shuffle(const T* s, T* d, int64_t n, int scn, int dcn, const int order[4]) {
+  if (std::is_same_v<T, uint8_t> && scn == 3 && dcn == 3 && order[0] == 2 && order[1] == 1 && order[2] == 0)
+    return swap_rb_u8(reinterpret_cast<const uint8_t*>(s), reinterpret_cast<uint8_t*>(d), n);
+  for (int64_t i = 0; i < n; ++i)
+    for (int c = 0; c < dcn; ++c) d[i * dcn + c] = order[c] < 0 ? alpha_max<T>() : s[i * scn + order[c]];
+}
+
+template <int CN>
+[[gnu::always_inline]] inline void gray_loop(const uint8_t* __restrict s, uint8_t* __restrict d, int64_t n, int c0, int c2) {
+  for (int64_t i = 0; i < n; ++i) d[i] = uint8_t(descale(s[CN * i] * c0 + s[CN * i + 1] * kG2Yi + s[CN * i + 2] * c2, kYuvShift));
+}
+template <int CN>
+MNNX_CV_CLONES void gray_any(const uint8_t* s, uint8_t* d, int64_t n, int c0, int c2) { gray_loop<CN>(s, d, n, c0, c2); }
+template <int CN>
+MNNX_CV_VBMI void gray_vbmi(const uint8_t* s, uint8_t* d, int64_t n, int c0, int c2) { gray_loop<CN>(s, d, n, c0, c2); }
+template <int CN>
+void to_gray_u8(const uint8_t* s, uint8_t* d, int64_t n, int c0, int c2) {
+  if (cpu_has_vbmi()) gray_vbmi<CN>(s, d, n, c0, c2);
+  else gray_any<CN>(s, d, n, c0, c2);
+}
+
+template <class T>
+void to_gray(const T* s, T* d, int64_t n, int scn, int bidx) {
+  if constexpr (std::is_same_v<T, uint8_t>) {
+    const int c0 = bidx == 0 ? kB2Yi : kR2Yi, c2 = bidx == 0 ? kR2Yi : kB2Yi;
+    if (scn == 3) to_gray_u8<3>(s, d, n, c0, c2);
+    else to_gray_u8<4>(s, d, n, c0, c2);
+  } else {
+    const float c0 = bidx == 0 ? kB2Y : kR2Y, c2 = bidx == 0 ? kR2Y : kB2Y;
+    for (int64_t i = 0; i < n; ++i) d[i] = s[i * scn] * c0 + s[i * scn + 1] * kG2Y + s[i * scn + 2] * c2;
+  }
+}
+
+template <class T>
+void from_gray(const T* s, T* d, int64_t n, int dcn) {
+  for (int64_t i = 0; i < n; ++i) {
+    d[i * dcn] = d[i * dcn + 1] = d[i * dcn + 2] = s[i];
+    if (dcn == 4) d[i * dcn + 3] = alpha_max<T>();
+  }
+}
+
+// YCrCb (yuv = 0) and YUV (yuv = 1): Y then (Cr, Cb) or (U, V).
+template <class T>
+void to_ycc(const T* s, T* d, int64_t n, int scn, int bidx, int yuv) {
+  if constexpr (std::is_same_v<T, uint8_t>) {
+    const int cr_w = yuv ? 14369 : 11682, cb_w = yuv ? 8061 : 9241, delta = 128 << kYuvShift;
+    for (int64_t i = 0; i < n; ++i, s += scn, d += 3) {
+      const int b = s[bidx], g = s[1], r = s[bidx ^ 2];
+      const int Y = descale(b * kB2Yi + g * kG2Yi + r * kR2Yi, kYuvShift);
+      const int Cr = descale((r - Y) * cr_w + delta, kYuvShift), Cb = descale((b - Y) * cb_w + delta, kYuvShift);
+      d[0] = sat_u8(Y);
+      d[1 + yuv] = sat_u8(Cr);
+      d[2 - yuv] = sat_u8(Cb);
+    }
+  } else {
+    const float cr_w = yuv ? 0.877f : 0.713f, cb_w = yuv ? 0.492f : 0.564f;
+    const float c0 = bidx == 0 ? kB2Y : kR2Y, c2 = bidx == 0 ? kR2Y : kB2Y;
+    for (int64_t i = 0; i < n; ++i, s += scn, d += 3) {
+      const float Y = s[0] * c0 + s[1] * kG2Y + s[2] * c2;
+      d[0] = Y;
+      d[1 + yuv] = (s[bidx ^ 2] - Y) * cr_w + 0.5f;
+      d[2 - yuv] = (s[bidx] - Y) * cb_w + 0.5f;
+    }
+  }
+}
+
+template <class T>
+void from_ycc(const T* s, T* d, int64_t n, int dcn, int bidx, int yuv) {
+  for (int64_t i = 0; i < n; ++i, s += 3, d += dcn) {
+    if constexpr (std::is_same_v<T, uint8_t>) {
+      // (V or Cr) -> R, (V or Cr) -> G, (U or Cb) -> G, (U or Cb) -> B
+      const int c0 = yuv ? 18678 : 22987, c1 = yuv ? -9519 : -11698, c2 = yuv ? -6472 : -5636, c3 = yuv ? 33292 : 29049;
+      const int Y = s[0], Cr = s[1 + yuv] - 128, Cb = s[2 - yuv] - 128;
+      d[bidx] = sat_u8(Y + descale(Cb * c3, kYuvShift));
+      d[1] = sat_u8(Y + descale(Cb * c2 + Cr * c1, kYuvShift));
+      d[bidx ^ 2] = sat_u8(Y + descale(Cr * c0, kYuvShift));
+    } else {
+      const float c0 = yuv ? 1.140f : 1.403f, c1 = yuv ? -0.581f : -0.714f, c2 = yuv ? -0.395f : -0.344f,
+                  c3 = yuv ? 2.032f : 1.773f;
+      const float Y = s[0], Cr = s[1 + yuv] - 0.5f, Cb = s[2 - yuv] - 0.5f;
+      d[bidx] = Y + Cb * c3;
+      d[1] = Y + Cb * c2 + Cr * c1;
+      d[bidx ^ 2] = Y + Cr * c0;
+    }
+    if (dcn == 4) d[3] = alpha_max<T>();
+  }
+}
+
+// --- HSV / HLS (hue in degrees * hrange / 360)
+
+struct HsvTables {
+  int sdiv[256], hdiv180[256], hdiv256[256];
+  HsvTables() {
+    sdiv[0] = hdiv180[0] = hdiv256[0] = 0;
+    for (int i = 1; i < 256; ++i) {
+      sdiv[i] = int(lrint((255 << 12) / (1. * i)));
+      hdiv180[i] = int(lrint((180 << 12) / (6. * i)));
+      hdiv256[i] = int(lrint((256 << 12) / (6. * i)));
+    }
+  }
+};
+
+const HsvTables& hsv_tables() {
+  static const HsvTables t;
+  return t;
+}
+
+void to_hsv_u8(const uint8_t* s, uint8_t* d, int64_t n, int scn, int bidx, int hrange) {
+  const HsvTables& t = hsv_tables();
+  const int* hdiv = hrange == 180 ? t.hdiv180 : t.hdiv256;
+  for (int64_t i = 0; i < n; ++i, s += scn, d += 3) {
+    const int b = s[bidx], g = s[1], r = s[bidx ^ 2];
+    const int v = std::max(b, std::max(g, r)), vmin = std::min(b, std::min(g, r)), diff = v - vmin;
+    const int vr = v == r ? -1 : 0, vg = v == g ? -1 : 0;
+    const int sat = (diff * t.sdiv[v] + (1 << 11)) >> 12;
+    int h = (vr & (g - b)) + (~vr & ((vg & (b - r + 2 * diff)) + ((~vg) & (r - g + 4 * diff))));
+    h = (h * hdiv[diff] + (1 << 11)) >> 12;
+    h += h < 0 ? hrange : 0;
+    d[0] = sat_u8(h), d[1] = uint8_t(sat), d[2] = uint8_t(v);
+  }
+}
+
+void to_hsv_f(const float* s, float* d, int64_t n, int scn, int bidx) {
+  for (int64_t i = 0; i < n; ++i, s += scn, d += 3) {
+    const float b = s[bidx], g = s[1], r = s[bidx ^ 2];
+    float v = r, vmin = r;
+    if (v < g) v = g;
+    if (v < b) v = b;
+    if (vmin > g) vmin = g;
+    if (vmin > b) vmin = b;
+    float diff = v - vmin, h;
+    const float sat = diff / float(std::fabs(v) + FLT_EPSILON);
+    diff = float(60. / (diff + FLT_EPSILON));
+    if (v == r) h = (g - b) * diff;
+    else if (v == g) h = (b - r) * diff + 120.f;
+    else h = (r - g) * diff + 240.f;
+    if (h < 0) h += 360.f;
+    d[0] = h, d[1] = sat, d[2] = v;
+  }
+}
+
+void rgb_to_hls(float b, float g, float r, float* hls) {
+  float h = 0, sat = 0;
+  const float vmax = std::max(r, std::max(g, b)), vmin = std::min(r, std::min(g, b));
+  float diff = vmax - vmin;
+  const float l = (vmax + vmin) * 0.5f;
+  if (diff > FLT_EPSILON) {
+    sat = l < 0.5f ? diff / (vmax + vmin) : diff / (2 - vmax - vmin);
+    diff = 60.f / diff;
+    if (vmax == r) h = (g - b) * diff;
+    else if (vmax == g) h = (b - r) * diff + 120.f;
+    else h = (r - g) * diff + 240.f;
+    if (h < 0.f) h += 360.f;
+  }
+  hls[0] = h, hls[1] = l, hls[2] = sat;
+}
+
+constexpr int kSector[6][3] = {{1, 3, 0}, {1, 0, 2}, {3, 0, 1}, {0, 2, 1}, {0, 1, 3}, {2, 1, 0}};
+
+// Wraps h (already in sextants) into [0, 6) and splits it into sector and fraction.
+inline int sextant(float& h) {
+  h = std::fmod(h, 6.f);
+  h += h < 0 ? 6.f : 0.f;
+  int sector = int(std::floor(h));
+  h -= sector;
+  if (unsigned(sector) >= 6u) sector = 0, h = 0.f;
+  return sector;
+}
+
+void hsv_to_rgb(float h, float s, float v, float hscale, float* bgr) {
+  if (s == 0) {
+    bgr[0] = bgr[1] = bgr[2] = v;
+    return;
+  }
+  h *= hscale;
+  const int sector = sextant(h);
+  const float tab[4] = {v, v * (1.f - s), v * (1.f - s * h), v * (1.f - s * (1.f - h))};
+  for (int c = 0; c < 3; ++c) bgr[c] = tab[kSector[sector][c]];
+}
+
+void hls_to_rgb(float h, float l, float s, float hscale, float* bgr) {
+  if (s == 0) {
+    bgr[0] = bgr[1] = bgr[2] = l;
+    return;
+  }
+  const float p2 = l <= 0.5f ? l * (1 + s) : l + s - l * s, p1 = 2 * l - p2;
+  h *= hscale;
+  const int sector = sextant(h);
+  const float tab[4] = {p2, p1, p1 + (p2 - p1) * (1 - h), p1 + (p2 - p1) * h};
+  for (int c = 0; c < 3; ++c) bgr[c] = tab[kSector[sector][c]];
+}
+
+// --- Lab (sRGB, D65)
+
+constexpr double kRgb2Xyz[9] = {0.412453, 0.357580, 0.180423, 0.212671, 0.715160, 0.072169, 0.019334, 0.119193, 0.950227};
+constexpr double kXyz2Rgb[9] = {3.240479, -1.53715, -0.498535, -0.969256, 1.875991, 0.041556, 0.055648, -0.204043, 1.057311};
+constexpr double kWhite[3] = {0.950456, 1., 1.088754};
+
+inline float srgb_to_linear(float x) { return x <= 0.04045f ? x / 12.92f : float(std::pow((x + 0.055) / 1.055, 2.4)); }
+inline float linear_to_srgb(float x) { return x <= 0.0031308f ? 12.92f * x : float(1.055 * std::pow(double(x), 1 / 2.4) - 0.055); }
+
+void rgb_to_lab(float b, float g, float r, float* lab) {
+  auto clip = [](float v) { return std::min(std::max(v, 0.f), 1.f); };
+  const float R = srgb_to_linear(clip(r)), G = srgb_to_linear(clip(g)), B = srgb_to_linear(clip(b));
+  float xyz[3];
+  for (int i = 0; i < 3; ++i)
+    xyz[i] = float((R * kRgb2Xyz[3 * i] + G * kRgb2Xyz[3 * i + 1] + B * kRgb2Xyz[3 * i + 2]) / kWhite[i]);
+  auto f = [](float t) { return t > 0.008856f ? std::cbrt(t) : 7.787f * t + 16.f / 116.f; };
+  const float fx = f(xyz[0]), fy = f(xyz[1]), fz = f(xyz[2]);
+  lab[0] = xyz[1] > 0.008856f ? 116.f * fy - 16.f : 903.3f * xyz[1];
+  lab[1] = 500.f * (fx - fy);
+  lab[2] = 200.f * (fy - fz);
+}
+
+void lab_to_rgb(float L, float a, float bb, float* bgr) {
+  float y, fy;
+  if (L <= 7.9996248f) {
+    y = L / 903.3f;
+    fy = 7.787f * y + 16.f / 116.f;
+  } else {
+    fy = (L + 16.f) / 116.f;
+    y = fy * fy * fy;
+  }
+  float fxz[2] = {a / 500.f + fy, fy - bb / 200.f};
+  for (float& v : fxz) v = v <= 0.206893f ? (v - 16.f / 116.f) / 7.787f : v * v * v;
+  const float xyz[3] = {float(fxz[0] * kWhite[0]), y, float(fxz[1] * kWhite[2])};
+  for (int i = 0; i < 3; ++i) {
+    float v = float(kXyz2Rgb[3 * i] * xyz[0] + kXyz2Rgb[3 * i + 1] * xyz[1] + kXyz2Rgb[3 * i + 2] * xyz[2]);
+    bgr[2 - i] = linear_to_srgb(std::min(std::max(v, 0.f), 1.f));
+  }
+}
+
+// uint8 to Lab in cv2's integers: a 2040-step gamma table, 12-bit XYZ weights, a cube-root table
+// in 15-bit fixed point; L scaled to [0, 255] and a, b offset by 128.
+struct LabTables {
+  int gamma[256];
+  int cbrt[3072];
+  int coef[9];  // rows X, Y, Z over (R, G, B), divided by the white point
+  LabTables() {
+    for (int i = 0; i < 256; ++i) gamma[i] = int(lrintf(255.f * 8.f * srgb_to_linear(float(i) * (1.f / 255.f))));
+    for (int i = 0; i < 3072; ++i) {
+      const float x = float(i) * (1.f / (255.f * 8.f));
+      cbrt[i] = int(lrint(32768. * (x < 216.f / 24389.f ? x * (841.f / 108.f) + 16.f / 116.f : std::cbrt(double(x)))));
+    }
+    for (int i = 0; i < 9; ++i) coef[i] = int(lrint(4096. * kRgb2Xyz[i] / kWhite[i / 3]));
+  }
+};
+
+void to_lab_u8(const uint8_t* s, uint8_t* d, int64_t n, int scn, int bidx) {
+  static const LabTables t;
+  const int* c = t.coef;
+  for (int64_t i = 0; i < n; ++i, s += scn, d += 3) {
+    const int R = t.gamma[s[bidx ^ 2]], G = t.gamma[s[1]], B = t.gamma[s[bidx]];
+    const int fX = t.cbrt[descale(R * c[0] + G * c[1] + B * c[2], 12)];
+    const int fY = t.cbrt[descale(R * c[3] + G * c[4] + B * c[5], 12)];
+    const int fZ = t.cbrt[descale(R * c[6] + G * c[7] + B * c[8], 12)];
+    d[0] = sat_u8(descale(296 * fY - 1336934, 15));
+    d[1] = sat_u8(descale(500 * (fX - fY) + (128 << 15), 15));
+    d[2] = sat_u8(descale(200 * (fY - fZ) + (128 << 15), 15));
+  }
+}
+
+template <class T>
+void to_lab(const T* s, T* d, int64_t n, int scn, int bidx) {
+  if constexpr (std::is_same_v<T, uint8_t>) {
+    to_lab_u8(s, d, n, scn, bidx);
+  } else {
+    for (int64_t i = 0; i < n; ++i, s += scn, d += 3) rgb_to_lab(s[bidx], s[1], s[bidx ^ 2], d);
+  }
+}
+
+template <class T>
+void from_lab(const T* s, T* d, int64_t n, int dcn, int bidx) {
+  for (int64_t i = 0; i < n; ++i, s += 3, d += dcn) {
+    float bgr[3];
+    if constexpr (std::is_same_v<T, uint8_t>) lab_to_rgb(s[0] * (100.f / 255.f), s[1] - 128.f, s[2] - 128.f, bgr);
+    else lab_to_rgb(s[0], s[1], s[2], bgr);
+    store_bgr(d, bgr, bidx, dcn);
+  }
+}
+
+// uint8 hue is stored as degrees * hrange / 360; the inverse reads it back with hrange 180 or 255.
+template <class T>
+void to_hls(const T* s, T* d, int64_t n, int scn, int bidx, int hrange) {
+  for (int64_t i = 0; i < n; ++i, s += scn, d += 3) {
+    float hls[3];
+    if constexpr (std::is_same_v<T, uint8_t>) {
+      const float k = 1.f / 255.f;
+      rgb_to_hls(s[bidx] * k, s[1] * k, s[bidx ^ 2] * k, hls);
+      d[0] = round_u8(hls[0] * (float(hrange) / 360.f)), d[1] = round_u8(hls[1] * 255.f), d[2] = round_u8(hls[2] * 255.f);
+    } else {
+      rgb_to_hls(s[bidx], s[1], s[bidx ^ 2], hls);
+      d[0] = hls[0], d[1] = hls[1], d[2] = hls[2];
+    }
+  }
+}
+
+template <class T>
+void from_hsv_hls(const T* s, T* d, int64_t n, int dcn, int bidx, int hrange, bool hls) {
+  const float hscale = std::is_same_v<T, uint8_t> ? 6.f / float(hrange) : 6.f / 360.f;
+  const float k = std::is_same_v<T, uint8_t> ? 1.f / 255.f : 1.f;
+  for (int64_t i = 0; i < n; ++i, s += 3, d += dcn) {
+    float bgr[3];
+    if (hls) hls_to_rgb(float(s[0]), s[1] * k, s[2] * k, hscale, bgr);
+    else hsv_to_rgb(float(s[0]), s[1] * k, s[2] * k, hscale, bgr);
+    store_bgr(d, bgr, bidx, dcn);
+  }
+}
+
+// BT.601 limited range YUV 4:2:0 to RGB in cv2's 20-bit fixed point; each 2x2 block shares (u, v).
+void from_yuv420(const Image& src, const Image& dst, int dcn, int bidx, int layout) {
+  constexpr int kCY = 1220542, kCUB = 2116026, kCUG = -409993, kCVG = -852492, kCVR = 1673527, kShift = 20;
+  const int w = dst.w, h = dst.h;
+  const uint8_t* base = src.row<uint8_t>(0);
+  const uint8_t* uv = base + int64_t(w) * h;                       // NV12 / NV21
+  const uint8_t* p1 = uv, *p2 = uv + int64_t(w / 2) * (h / 2);     // I420: U then V; YV12: V then U
+  parallel_for(h / 2, std::max(1, 8192 / std::max(1, w)), [&](int64_t r0, int64_t r1, int) {
+    for (int64_t r = r0; r < r1; ++r) {
+      for (int x = 0; x < w / 2; ++x) {
+        int u, v;
+        if (layout <= 1) {
+          const uint8_t* q = uv + r * w + 2 * x;
+          u = q[layout], v = q[1 - layout];
+        } else {
+          const int64_t o = r * (w / 2) + x;
+          u = layout == 2 ? p1[o] : p2[o];
+          v = layout == 2 ? p2[o] : p1[o];
+        }
+        u -= 128, v -= 128;
+        const int ruv = (1 << (kShift - 1)) + kCVR * v, guv = (1 << (kShift - 1)) + kCVG * v + kCUG * u,
+                  buv = (1 << (kShift - 1)) + kCUB * u;
+        for (int dy = 0; dy < 2; ++dy)
+          for (int dx = 0; dx < 2; ++dx) {
+            const int y = std::max(0, int(base[(2 * r + dy) * int64_t(w) + 2 * x + dx]) - 16) * kCY;
+            uint8_t* d = dst.row<uint8_t>(int(2 * r + dy)) + (2 * x + dx) * dcn;
+            d[bidx] = sat_u8((y + buv) >> kShift);
+            d[1] = sat_u8((y + guv) >> kShift);
+            d[bidx ^ 2] = sat_u8((y + ruv) >> kShift);
+            if (dcn == 4) d[3] = 255;
+          }
+      }
+    }
+  });
+}
+
+template <class T>
+void cvt_pixels(const T* s, T* d, int64_t n, int scn, int dcn, int kind, int bidx, int param, const int order[4]) {
+  switch (kind) {
+    case CK_SHUFFLE: return shuffle(s, d, n, scn, dcn, order);
+    case CK_TO_GRAY: return to_gray(s, d, n, scn, bidx);
+    case CK_FROM_GRAY: return from_gray(s, d, n, dcn);
+    case CK_TO_YCRCB: return to_ycc(s, d, n, scn, bidx, param);
+    case CK_FROM_YCRCB: return from_ycc(s, d, n, dcn, bidx, param);
+    case CK_TO_HSV:
+      if constexpr (std::is_same_v<T, uint8_t>) return to_hsv_u8(s, d, n, scn, bidx, param);
+      else return to_hsv_f(s, d, n, scn, bidx);
+    case CK_FROM_HSV: return from_hsv_hls(s, d, n, dcn, bidx, param, false);
+    case CK_TO_HLS: return to_hls(s, d, n, scn, bidx, param);
+    case CK_FROM_HLS: return from_hsv_hls(s, d, n, dcn, bidx, param, true);
+    case CK_TO_LAB: return to_lab(s, d, n, scn, bidx);
+    case CK_FROM_LAB: return from_lab(s, d, n, dcn, bidx);
+    default: return;
+  }
+}
+
+}  // namespace
+
+void cvt_color(const Image& src, const Image& dst, int kind, int bidx, int param, const int order[4]) {
+  if (kind == CK_FROM_YUV420) return from_yuv420(src, dst, dst.cn, bidx, param);
+  // Images arrive contiguous, so the pixels form one run split over the pool.
+  const int64_t n = int64_t(src.h) * src.w;
+  for_pixels(n, [&](int64_t p, int64_t cnt) {
+    if (src.depth == U8)
+      cvt_pixels(src.row<uint8_t>(0) + p * src.cn, dst.row<uint8_t>(0) + p * dst.cn, cnt, src.cn, dst.cn, kind, bidx, param, order);
+    else
+      cvt_pixels(src.row<float>(0) + p * src.cn, dst.row<float>(0) + p * dst.cn, cnt, src.cn, dst.cn, kind, bidx, param, order);
+  });
+}
+
+}  // namespace mnnx::cv
