@@ -1,0 +1,88 @@
+// What the filter, morphology, threshold and Canny kernels share: a plain image view, the border rule
+// and the ring of border-extended rows that every neighbourhood kernel reads through.
+#pragma once
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
+#include <vector>
+
+#if __has_include("cv/border.h")
+#include "cv/border.h"
+#else
+// Fallback until cv/border.h (owned by the geometry side of mnnx.cv) is on this branch; same API.
+namespace mnnx::cv {
+enum BorderMode : int { BORDER_CONSTANT = 0, BORDER_REPLICATE = 1, BORDER_REFLECT = 2, BORDER_WRAP = 3,
+                        BORDER_REFLECT_101 = 4, BORDER_TRANSPARENT = 5, BORDER_ISOLATED = 16 };
+inline int border_index(int p, int len, int mode) {
+  if (p >= 0 && p < len) return p;
+  switch (mode & ~BORDER_ISOLATED) {
+    case BORDER_REPLICATE: return p < 0 ? 0 : len - 1;
+    case BORDER_REFLECT:
+    case BORDER_REFLECT_101: {
+      if (len == 1) return 0;
+      const bool once = (mode & ~BORDER_ISOLATED) == BORDER_REFLECT_101;
+      const int64_t period = once ? 2 * int64_t(len) - 2 : 2 * int64_t(len);
+      int64_t q = int64_t(p) % period;
+      if (q < 0) q += period;
+      if (q < len) return int(q);
+      return int(once ? period - q : period - 1 - q);
+    }
+    case BORDER_WRAP: { int q = p % len; return q < 0 ? q + len : q; }
+    default: return -1;
+  }
+}
+}  // namespace mnnx::cv
+#endif
+
+namespace mnnx::cv {
+
+// Element kinds the kernels read and write (cv2 depth codes).
+enum Depth : int { D_8U = 0, D_8S = 1, D_16U = 2, D_16S = 3, D_32S = 4, D_32F = 5, D_64F = 6 };
+
+// A C-contiguous HWC image (2-D images arrive with c == 1).
+struct Image {
+  void* data;
+  int h, w, c;
+  int depth;
+  template <class T> T* row(int y) const { return static_cast<T*>(data) + int64_t(y) * w * c; }
+};
+
+// One source row extended left by `left` and right by `right` pixels through the border rule, converted
+// to T; a row outside the image under BORDER_CONSTANT is `fill` everywhere.
+template <class S, class T>
+void extend_row(const Image& src, int y, int left, int right, int border, T fill, T* out) {
+  const int c = src.c, w = src.w;
+  const int sy = border_index(y, src.h, border);
+  const int n = (w + left + right) * c;
+  if (sy < 0) { std::fill(out, out + n, fill); return; }
+  const S* s = src.row<S>(sy);
+  T* mid = out + left * c;
+  for (int i = 0; i < w * c; ++i) mid[i] = T(s[i]);
+  for (int x = -left; x < 0; ++x) {
+    int sx = border_index(x, w, border);
+    for (int k = 0; k < c; ++k) out[(x + left) * c + k] = sx < 0 ? fill : T(s[sx * c + k]);
+  }
+  for (int x = w; x < w + right; ++x) {
+    int sx = border_index(x, w, border);
+    for (int k = 0; k < c; ++k) out[(x + left) * c + k] = sx < 0 ? fill : T(s[sx * c + k]);
+  }
+}
+
+// Rounds half to even and saturates, as cv2's saturate_cast does. Clamp first, then round with the
+// 1.5*2^23 trick: it vectorizes on baseline SSE2, where rintf would be a library call per element.
+inline float round_even(float v) { return (v + 12582912.f) - 12582912.f; }
+template <class D> inline D saturate_from(float v);
+template <> inline uint8_t saturate_from<uint8_t>(float v) {
+  return uint8_t(round_even(std::min(std::max(v, 0.f), 255.f)));
+}
+template <> inline int16_t saturate_from<int16_t>(float v) {
+  return int16_t(round_even(std::min(std::max(v, -32768.f), 32767.f)));
+}
+template <> inline uint16_t saturate_from<uint16_t>(float v) {
+  return uint16_t(round_even(std::min(std::max(v, 0.f), 65535.f)));
+}
+template <> inline float saturate_from<float>(float v) { return v; }
+template <> inline double saturate_from<double>(float v) { return v; }
+
+}  // namespace mnnx::cv

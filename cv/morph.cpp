@@ -1,0 +1,98 @@
+// Erode and dilate: min or max over the nonzero cells of a structuring element. A full rectangle runs
+// as a row pass and a column pass; any other element reads each of its cells from a ring of extended rows.
+#include <limits>
+
+#include "core/errors.h"
+#include "core/threadpool.h"
+#include "cv/filter.h"
+
+namespace mnnx::cv {
+namespace {
+
+inline int ring_slot(int v, int n) { return ((v % n) + n) % n; }
+
+template <class T, bool kMax>
+inline T pick(T a, T b) { return kMax ? (a < b ? b : a) : (b < a ? b : a); }
+
+template <class T, bool kMax>
+void morph_rect(const Image& src, const Image& dst, int kh, int kw, int ax, int ay, int border, T fill) {
+  const int C = src.c, WC = src.w * C;
+  parallel_for(src.h, 16, [&](int64_t y0, int64_t y1, int) {
+    std::vector<T> ext(size_t(src.w + kw - 1) * C), ring(size_t(kh) * WC);
+    int next = int(y0) - ay;
+    for (int y = int(y0); y < int(y1); ++y) {
+      for (; next < y - ay + kh; ++next) {
+        extend_row<T, T>(src, next, ax, kw - 1 - ax, border, fill, ext.data());
+        T* r = &ring[size_t(ring_slot(next, kh)) * WC];
+        std::copy(ext.begin(), ext.begin() + WC, r);
+        for (int k = 1; k < kw; ++k) {
+          const T* e = ext.data() + k * C;
+          for (int i = 0; i < WC; ++i) r[i] = pick<T, kMax>(r[i], e[i]);
+        }
+      }
+      T* out = dst.row<T>(y);
+      const T* r0 = &ring[size_t(ring_slot(y - ay, kh)) * WC];
+      std::copy(r0, r0 + WC, out);
+      for (int k = 1; k < kh; ++k) {
+        const T* r = &ring[size_t(ring_slot(y - ay + k, kh)) * WC];
+        for (int i = 0; i < WC; ++i) out[i] = pick<T, kMax>(out[i], r[i]);
+      }
+    }
+  });
+}
+
+template <class T, bool kMax>
+void morph_cells(const Image& src, const Image& dst, const std::vector<uint8_t>& el, int kh, int kw, int ax, int ay,
+                 int border, T fill) {
+  const int C = src.c, WC = src.w * C, EW = (src.w + kw - 1) * C;
+  parallel_for(src.h, 16, [&](int64_t y0, int64_t y1, int) {
+    std::vector<T> ring(size_t(kh) * EW);
+    int next = int(y0) - ay;
+    for (int y = int(y0); y < int(y1); ++y) {
+      for (; next < y - ay + kh; ++next)
+        extend_row<T, T>(src, next, ax, kw - 1 - ax, border, fill, &ring[size_t(ring_slot(next, kh)) * EW]);
+      T* out = dst.row<T>(y);
+      std::fill(out, out + WC, kMax ? std::numeric_limits<T>::lowest() : std::numeric_limits<T>::max());
+      for (int j = 0; j < kh; ++j) {
+        const T* e = &ring[size_t(ring_slot(y - ay + j, kh)) * EW];
+        for (int i = 0; i < kw; ++i) {
+          if (!el[j * kw + i]) continue;
+          const T* ei = e + i * C;
+          for (int t = 0; t < WC; ++t) out[t] = pick<T, kMax>(out[t], ei[t]);
+        }
+      }
+    }
+  });
+}
+
+template <class T, bool kMax>
+void morph_run(const Image& src, const Image& dst, const std::vector<uint8_t>& el, int kh, int kw, int ax, int ay,
+               int border, double border_value) {
+  // cv2's default border value (DBL_MAX) means "never wins": the extreme of the type.
+  T fill;
+  if (border_value >= double(std::numeric_limits<T>::max())) fill = kMax ? std::numeric_limits<T>::lowest()
+                                                                          : std::numeric_limits<T>::max();
+  else if (border_value <= double(std::numeric_limits<T>::lowest())) fill = std::numeric_limits<T>::lowest();
+  else fill = saturate_from<T>(float(border_value));
+  bool full = true;
+  for (uint8_t v : el) full = full && v;
+  if (full) morph_rect<T, kMax>(src, dst, kh, kw, ax, ay, border, fill);
+  else morph_cells<T, kMax>(src, dst, el, kh, kw, ax, ay, border, fill);
+}
+
+}  // namespace
+
+void morph(const Image& src, const Image& dst, const std::vector<uint8_t>& element, int kh, int kw, int ax, int ay,
+           bool dilate, int border, double border_value) {
+  if (src.depth == D_8U) {
+    if (dilate) return morph_run<uint8_t, true>(src, dst, element, kh, kw, ax, ay, border, border_value);
+    return morph_run<uint8_t, false>(src, dst, element, kh, kw, ax, ay, border, border_value);
+  }
+  if (src.depth == D_32F) {
+    if (dilate) return morph_run<float, true>(src, dst, element, kh, kw, ax, ay, border, border_value);
+    return morph_run<float, false>(src, dst, element, kh, kw, ax, ay, border, border_value);
+  }
+  fail(ErrKind::TYPE, "morphology: unsupported depth");
+}
+
+}  // namespace mnnx::cv

@@ -1,0 +1,95 @@
+// Bindings of mnnx.cv's filters, morphology, threshold, Canny, contours and drawing. Images arrive
+// checked and normalized by mnnx/cv/_filters.py and _draw.py: C-contiguous (h, w, c) arrays, output
+// arrays allocated there. Nothing here decides semantics.
+#include <nanobind/nanobind.h>
+#include <nanobind/ndarray.h>
+#include <nanobind/stl/vector.h>
+
+#include "core/errors.h"
+#include "cv/filter.h"
+
+namespace nb = nanobind;
+
+namespace mnnx {
+namespace {
+
+using Arr = nb::ndarray<nb::c_contig, nb::device::cpu>;
+
+int depth_of(nb::dlpack::dtype t) {
+  using C = nb::dlpack::dtype_code;
+  if (t.code == uint8_t(C::UInt) && t.bits == 8) return cv::D_8U;
+  if (t.code == uint8_t(C::Int) && t.bits == 16) return cv::D_16S;
+  if (t.code == uint8_t(C::UInt) && t.bits == 16) return cv::D_16U;
+  if (t.code == uint8_t(C::Int) && t.bits == 32) return cv::D_32S;
+  if (t.code == uint8_t(C::Float) && t.bits == 32) return cv::D_32F;
+  if (t.code == uint8_t(C::Float) && t.bits == 64) return cv::D_64F;
+  fail(ErrKind::TYPE, "mnnx.cv: unsupported array dtype");
+}
+
+cv::Image image(const Arr& a) {
+  if (a.ndim() != 3) fail(ErrKind::VALUE, "mnnx.cv: expected an (h, w, c) array");
+  return cv::Image{a.data(), int(a.shape(0)), int(a.shape(1)), int(a.shape(2)), depth_of(a.dtype())};
+}
+
+void same_size(const cv::Image& a, const cv::Image& b) {
+  if (a.h != b.h || a.w != b.w) fail(ErrKind::VALUE, "mnnx.cv: source and destination sizes differ");
+}
+
+}  // namespace
+
+void init_cv_filters(nb::module_& m) {
+  m.def("cv_sep_filter", [](Arr src, Arr dst, std::vector<float> kx, std::vector<float> ky, int ax, int ay,
+                            float delta, int border) {
+    auto s = image(src), d = image(dst);
+    same_size(s, d);
+    nb::gil_scoped_release unlocked;
+    cv::sep_filter(s, d, kx, ky, ax, ay, delta, border);
+  });
+  m.def("cv_gaussian_u8", [](Arr src, Arr dst, std::vector<uint16_t> kx, std::vector<uint16_t> ky, int border) {
+    auto s = image(src), d = image(dst);
+    same_size(s, d);
+    nb::gil_scoped_release unlocked;
+    cv::gaussian_u8(s, d, kx, ky, border);
+  });
+  m.def("cv_filter_2d", [](Arr src, Arr dst, std::vector<float> k, int kh, int kw, int ax, int ay, float delta,
+                           int border) {
+    auto s = image(src), d = image(dst);
+    same_size(s, d);
+    nb::gil_scoped_release unlocked;
+    cv::filter_2d(s, d, k, kh, kw, ax, ay, delta, border);
+  });
+  m.def("cv_morph", [](Arr src, Arr dst, std::vector<uint8_t> el, int kh, int kw, int ax, int ay, bool dilate,
+                       int border, double border_value) {
+    auto s = image(src), d = image(dst);
+    same_size(s, d);
+    nb::gil_scoped_release unlocked;
+    cv::morph(s, d, el, kh, kw, ax, ay, dilate, border, border_value);
+  });
+  m.def("cv_median", [](Arr src, Arr dst, int k) {
+    auto s = image(src), d = image(dst);
+    same_size(s, d);
+    nb::gil_scoped_release unlocked;
+    cv::median(s, d, k);
+  });
+  m.def("cv_bilateral", [](Arr src, Arr dst, int dd, double sc, double ss, int border) {
+    auto s = image(src), d = image(dst);
+    same_size(s, d);
+    nb::gil_scoped_release unlocked;
+    cv::bilateral(s, d, dd, sc, ss, border);
+  });
+  m.def("cv_threshold", [](Arr src, Arr dst, double t, double mx, int type) {
+    auto s = image(src), d = image(dst);
+    same_size(s, d);
+    nb::gil_scoped_release unlocked;
+    cv::threshold(s, d, t, mx, type);
+  });
+  m.def("cv_canny", [](Arr dx, Arr dy, Arr dst, int low, int high, bool l2) {
+    auto a = image(dx), b = image(dy), d = image(dst);
+    same_size(a, d);
+    same_size(b, d);
+    nb::gil_scoped_release unlocked;
+    cv::canny(a, b, d, low, high, l2);
+  });
+}
+
+}  // namespace mnnx

@@ -1,0 +1,2 @@
+"""cv2's drawing functions on native kernels (cv/draw*.cpp)."""
+__all__ = []
