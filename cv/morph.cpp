@@ -1,5 +1,6 @@
 // Erode and dilate: min or max over the nonzero cells of a structuring element. A full rectangle runs
 // as a row pass and a column pass; any other element reads each of its cells from a ring of extended rows.
+#include <cmath>
 #include <limits>
 
 #include "core/errors.h"
@@ -68,12 +69,14 @@ void morph_cells(const Image& src, const Image& dst, const std::vector<uint8_t>&
 template <class T, bool kMax>
 void morph_run(const Image& src, const Image& dst, const std::vector<uint8_t>& el, int kh, int kw, int ax, int ay,
                int border, double border_value) {
-  // cv2's default border value (DBL_MAX) means "never wins": the extreme of the type.
+  // An infinite border value (cv2's default, DBL_MAX) never wins: the neutral extreme of the type.
   T fill;
-  if (border_value >= double(std::numeric_limits<T>::max())) fill = kMax ? std::numeric_limits<T>::lowest()
-                                                                          : std::numeric_limits<T>::max();
-  else if (border_value <= double(std::numeric_limits<T>::lowest())) fill = std::numeric_limits<T>::lowest();
-  else fill = saturate_from<T>(float(border_value));
+  if (std::isinf(border_value))
+    fill = kMax ? std::numeric_limits<T>::lowest() : std::numeric_limits<T>::max();
+  else if constexpr (std::is_same_v<T, float>)
+    fill = float(border_value);
+  else
+    fill = saturate_from<T>(float(std::min(std::max(border_value, -1e9), 1e9)));
   bool full = true;
   for (uint8_t v : el) full = full && v;
   if (full) morph_rect<T, kMax>(src, dst, kh, kw, ax, ay, border, fill);

@@ -104,7 +104,8 @@ def adaptiveThreshold(src, maxValue, adaptiveMethod, thresholdType, blockSize, C
     if adaptiveMethod == ADAPTIVE_THRESH_MEAN_C:
         mean = boxFilter(a, -1, (block, block), None, None, True, BORDER_REPLICATE)
     elif adaptiveMethod == ADAPTIVE_THRESH_GAUSSIAN_C:
-        mean = GaussianBlur(a, (block, block), 0, None, 0, BORDER_REPLICATE)
+        # cv2 blurs a float copy here (not its bit-exact 8-bit Gaussian) and rounds once.
+        mean = np.rint(GaussianBlur(a.astype(np.float32), (block, block), 0, None, 0, BORDER_REPLICATE))
     else:
         raise error(f"adaptiveThreshold: unknown adaptiveMethod {adaptiveMethod}")
     m = int(min(max(np.rint(maxValue), 0), 255))
