@@ -35,6 +35,13 @@ inline int border_index(int p, int len, int mode) {
 }  // namespace mnnx::cv
 #endif
 
+// Hot loops compiled twice (baseline and AVX2), picked by the loader; a no-op where ifuncs are missing.
+#if defined(__x86_64__) && defined(__linux__) && !defined(__clang__)
+#define MNNX_CV_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define MNNX_CV_CLONES
+#endif
+
 namespace mnnx::cv {
 
 // Element kinds the kernels read and write (cv2 depth codes).
