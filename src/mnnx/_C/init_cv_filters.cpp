@@ -6,6 +6,7 @@
 #include <nanobind/stl/vector.h>
 
 #include "core/errors.h"
+#include "cv/contours.h"
 #include "cv/filter.h"
 
 namespace nb = nanobind;
@@ -33,6 +34,14 @@ cv::Image image(const Arr& a) {
 
 void same_size(const cv::Image& a, const cv::Image& b) {
   if (a.h != b.h || a.w != b.w) fail(ErrKind::VALUE, "mnnx.cv: source and destination sizes differ");
+}
+
+// A std::vector handed to numpy without a copy; the capsule frees it with the array.
+template <class T>
+nb::ndarray<nb::numpy, T> to_numpy(std::vector<T>&& v) {
+  auto* owned = new std::vector<T>(std::move(v));
+  nb::capsule owner(owned, [](void* p) noexcept { delete static_cast<std::vector<T>*>(p); });
+  return nb::ndarray<nb::numpy, T>(owned->data(), {owned->size()}, owner);
 }
 
 }  // namespace
@@ -89,6 +98,16 @@ void init_cv_filters(nb::module_& m) {
     same_size(b, d);
     nb::gil_scoped_release unlocked;
     cv::canny(a, b, d, low, high, l2);
+  });
+  m.def("cv_find_contours", [](Arr src, bool simple, int ox, int oy) {
+    auto s = image(src);
+    if (s.depth != cv::D_8U || s.c != 1) fail(ErrKind::TYPE, "findContours: expected a uint8 (h, w, 1) array");
+    std::vector<int32_t> pts, info;
+    {
+      nb::gil_scoped_release unlocked;
+      cv::find_contours(static_cast<const uint8_t*>(s.data), s.h, s.w, simple, ox, oy, pts, info);
+    }
+    return nb::make_tuple(to_numpy(std::move(pts)), to_numpy(std::move(info)));
   });
 }
 
