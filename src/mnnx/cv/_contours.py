@@ -172,45 +172,93 @@ def boxPoints(box, points=None):
 
 
 def approxPolyDP(curve, epsilon, closed):
-    """Douglas-Peucker: the kept points are a subset of the curve, every dropped one within epsilon."""
+    """Douglas-Peucker as cv2 runs it: a closed curve starts from a far point found in three sweeps, the
+    slices are split depth first, then points on nearly straight runs are dropped."""
     src = as_numpy(curve)
     p = _points(src, "approxPolyDP")
     if epsilon < 0:
         raise error("approxPolyDP: epsilon must be >= 0")
-    n = len(p)
-    if n == 0:
+    count = len(p)
+    if count == 0:
         return src.reshape(0, 1, 2).copy()
     q = p.astype(np.float64)
-    keep = np.zeros(n, bool)
+    eps = float(epsilon) ** 2
+    out, stack = [], []
+    is_closed = bool(closed)
+    init_iters = 3
+    if not is_closed:
+        if (q[count - 1] != q[0]).any():
+            stack.append((0, count - 1))
+        else:
+            is_closed, init_iters = True, 1
+    if is_closed:
+        start, far = 0, 0
+        for _ in range(init_iters):
+            start = (start + far) % count
+            d = np.sum((q[(start + np.arange(1, count)) % count] - q[start]) ** 2, axis=1)
+            far = 1 + int(np.argmax(d)) if len(d) and d.max() > 0 else far
+            le_eps = (d.max() if len(d) else 0.0) <= eps
+        if not le_eps:
+            stack += [((start + far) % count, start), (start, (start + far) % count)]
+        else:
+            out.append(start)
+    last_max = False
+    while stack:
+        s0, s1 = stack.pop()
+        between = (s0 + 1 + np.arange((s1 - s0 - 1) % count)) % count
+        if len(between):
+            dx, dy = q[s1] - q[s0]
+            d = np.abs((q[between, 1] - q[s0, 1]) * dx - (q[between, 0] - q[s0, 0]) * dy)
+            k = len(d) - 1 - int(np.argmax(d[::-1])) if last_max else int(np.argmax(d))
+            le_eps = d[k] * d[k] <= eps * (dx * dx + dy * dy)
+        else:
+            le_eps = True
+        if le_eps:
+            out.append(s0)
+        else:
+            m = int(between[k])
+            stack += [(m, s1), (s0, m)]
+    if not is_closed:
+        out.append(count - 1)
+    # Final clean-up, cv2's loop verbatim in effect: drop a point nearly on the line of its neighbours.
+    dst = [q[i] for i in out]
+    idx = list(out)
+    n = len(dst)
+    new_count = n
+    closed0 = bool(closed)
+    pos = n - 1 if closed0 else 0
 
-    def simplify(i, j):  # points strictly between index i and j (mod n)
-        stack = [(i, j)]
-        while stack:
-            i, j = stack.pop()
-            idx = np.arange(i + 1, j) % n
-            if len(idx) == 0:
-                continue
-            a, b = q[i % n], q[j % n]
-            dx, dy = b - a
-            d = np.abs((q[idx, 1] - a[1]) * dx - (q[idx, 0] - a[0]) * dy)
-            norm = math.hypot(dx, dy)
-            d = d / norm if norm > 0 else np.hypot(q[idx, 0] - a[0], q[idx, 1] - a[1])
-            k = int(np.argmax(d))
-            if d[k] > epsilon:
-                m = int(idx[k]) if int(idx[k]) > i % n else int(idx[k]) + n
-                m = i + (m - i % n)
-                keep[m % n] = True
-                stack += [(m, j), (i, m)]
-    if closed and n > 2:
-        # Split at the point farthest from the first, as cv2 does, and simplify both halves.
-        far = int(np.argmax(np.sum((q - q[0]) ** 2, axis=1)))
-        keep[0] = keep[far] = True
-        simplify(0, far)
-        simplify(far, n)
-    else:
-        keep[0] = keep[n - 1] = True
-        simplify(0, n - 1)
-    return src.reshape(-1, 1, 2)[keep].copy()
+    def read(pos):
+        return pos + 1 if pos + 1 < n else 0
+    start_pt, start_i = dst[pos], idx[pos]
+    pos = read(pos)
+    wpos = pos
+    pt, pt_i = dst[pos], idx[pos]
+    pos = read(pos)
+    i = 0 if closed0 else 1
+    while i < n - (0 if closed0 else 1) and new_count > 2:
+        end_pt, end_i = dst[pos], idx[pos]
+        pos = read(pos)
+        dx, dy = end_pt - start_pt
+        dist = abs((pt[0] - start_pt[0]) * dy - (pt[1] - start_pt[1]) * dx)
+        inner = (pt[0] - start_pt[0]) * (end_pt[0] - pt[0]) + (pt[1] - start_pt[1]) * (end_pt[1] - pt[1])
+        if dist * dist <= 0.5 * eps * (dx * dx + dy * dy) and dx != 0 and dy != 0 and inner >= 0:
+            new_count -= 1
+            dst[wpos], idx[wpos] = end_pt, end_i
+            start_pt = end_pt
+            wpos = wpos + 1 if wpos + 1 < n else 0
+            pt, pt_i = dst[pos], idx[pos]
+            pos = read(pos)
+            i += 2
+            continue
+        dst[wpos], idx[wpos] = pt, pt_i
+        start_pt = pt
+        wpos = wpos + 1 if wpos + 1 < n else 0
+        pt, pt_i = end_pt, end_i
+        i += 1
+    if not closed0:
+        dst[wpos], idx[wpos] = pt, pt_i
+    return src.reshape(-1, 1, 2)[idx[:new_count]].copy()
 
 
 __all__ = ["RETR_EXTERNAL", "RETR_LIST", "RETR_CCOMP", "RETR_TREE", "CHAIN_APPROX_NONE", "CHAIN_APPROX_SIMPLE",
