@@ -14,7 +14,8 @@ namespace nb = nanobind;
 namespace mnnx {
 namespace {
 
-using Arr = nb::ndarray<nb::c_contig, nb::device::cpu>;
+using Arr = nb::ndarray<nb::c_contig, nb::device::cpu>;            // written
+using In = nb::ndarray<nb::ro, nb::c_contig, nb::device::cpu>;     // only read (realized Vars are read-only)
 
 int depth_of(nb::dlpack::dtype t) {
   using C = nb::dlpack::dtype_code;
@@ -27,9 +28,11 @@ int depth_of(nb::dlpack::dtype t) {
   fail(ErrKind::TYPE, "mnnx.cv: unsupported array dtype");
 }
 
-cv::Image image(const Arr& a) {
+template <class A>
+cv::Image image(const A& a) {
   if (a.ndim() != 3) fail(ErrKind::VALUE, "mnnx.cv: expected an (h, w, c) array");
-  return cv::Image{a.data(), int(a.shape(0)), int(a.shape(1)), int(a.shape(2)), depth_of(a.dtype())};
+  return cv::Image{const_cast<void*>(static_cast<const void*>(a.data())), int(a.shape(0)), int(a.shape(1)),
+                   int(a.shape(2)), depth_of(a.dtype())};
 }
 
 void same_size(const cv::Image& a, const cv::Image& b) {
@@ -47,59 +50,59 @@ nb::ndarray<nb::numpy, T> to_numpy(std::vector<T>&& v) {
 }  // namespace
 
 void init_cv_filters(nb::module_& m) {
-  m.def("cv_sep_filter", [](Arr src, Arr dst, std::vector<float> kx, std::vector<float> ky, int ax, int ay,
+  m.def("cv_sep_filter", [](In src, Arr dst, std::vector<float> kx, std::vector<float> ky, int ax, int ay,
                             float delta, int border) {
     auto s = image(src), d = image(dst);
     same_size(s, d);
     nb::gil_scoped_release unlocked;
     cv::sep_filter(s, d, kx, ky, ax, ay, delta, border);
   });
-  m.def("cv_gaussian_u8", [](Arr src, Arr dst, std::vector<uint16_t> kx, std::vector<uint16_t> ky, int border) {
+  m.def("cv_gaussian_u8", [](In src, Arr dst, std::vector<uint16_t> kx, std::vector<uint16_t> ky, int border) {
     auto s = image(src), d = image(dst);
     same_size(s, d);
     nb::gil_scoped_release unlocked;
     cv::gaussian_u8(s, d, kx, ky, border);
   });
-  m.def("cv_filter_2d", [](Arr src, Arr dst, std::vector<float> k, int kh, int kw, int ax, int ay, float delta,
+  m.def("cv_filter_2d", [](In src, Arr dst, std::vector<float> k, int kh, int kw, int ax, int ay, float delta,
                            int border) {
     auto s = image(src), d = image(dst);
     same_size(s, d);
     nb::gil_scoped_release unlocked;
     cv::filter_2d(s, d, k, kh, kw, ax, ay, delta, border);
   });
-  m.def("cv_morph", [](Arr src, Arr dst, std::vector<uint8_t> el, int kh, int kw, int ax, int ay, bool dilate,
+  m.def("cv_morph", [](In src, Arr dst, std::vector<uint8_t> el, int kh, int kw, int ax, int ay, bool dilate,
                        int border, double border_value) {
     auto s = image(src), d = image(dst);
     same_size(s, d);
     nb::gil_scoped_release unlocked;
     cv::morph(s, d, el, kh, kw, ax, ay, dilate, border, border_value);
   });
-  m.def("cv_median", [](Arr src, Arr dst, int k) {
+  m.def("cv_median", [](In src, Arr dst, int k) {
     auto s = image(src), d = image(dst);
     same_size(s, d);
     nb::gil_scoped_release unlocked;
     cv::median(s, d, k);
   });
-  m.def("cv_bilateral", [](Arr src, Arr dst, int dd, double sc, double ss, int border) {
+  m.def("cv_bilateral", [](In src, Arr dst, int dd, double sc, double ss, int border) {
     auto s = image(src), d = image(dst);
     same_size(s, d);
     nb::gil_scoped_release unlocked;
     cv::bilateral(s, d, dd, sc, ss, border);
   });
-  m.def("cv_threshold", [](Arr src, Arr dst, double t, double mx, int type) {
+  m.def("cv_threshold", [](In src, Arr dst, double t, double mx, int type) {
     auto s = image(src), d = image(dst);
     same_size(s, d);
     nb::gil_scoped_release unlocked;
     cv::threshold(s, d, t, mx, type);
   });
-  m.def("cv_canny", [](Arr dx, Arr dy, Arr dst, int low, int high, bool l2) {
+  m.def("cv_canny", [](In dx, In dy, Arr dst, int low, int high, bool l2) {
     auto a = image(dx), b = image(dy), d = image(dst);
     same_size(a, d);
     same_size(b, d);
     nb::gil_scoped_release unlocked;
     cv::canny(a, b, d, low, high, l2);
   });
-  m.def("cv_find_contours", [](Arr src, bool simple, int ox, int oy) {
+  m.def("cv_find_contours", [](In src, bool simple, int ox, int oy) {
     auto s = image(src);
     if (s.depth != cv::D_8U || s.c != 1) fail(ErrKind::TYPE, "findContours: expected a uint8 (h, w, 1) array");
     std::vector<int32_t> pts, info;

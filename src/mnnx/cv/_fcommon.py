@@ -34,7 +34,7 @@ def dtype_of(depth, name="ddepth"):
 
 class Img:
     """A checked input image: `a` is a C-contiguous (h, w, c) numpy array; `wrap` turns an (h, w, c)
-    or (h, w) result back into the caller's kind and layout (2-D in, 2-D out; Var in, Var out)."""
+    or (h, w) result back into the caller's kind (Var in, Var out); single-channel results are (h, w) as in cv2."""
 
     def __init__(self, src, func, dtypes=(np.uint8, np.float32), channels=(1, 2, 3, 4)):
         from .._tensor import Var
@@ -61,7 +61,7 @@ class Img:
         return np.empty((self.h, self.w, self.c if channels is None else channels), dtype or self.dtype)
 
     def wrap(self, out):
-        if out.ndim == 3 and self.gray and out.shape[2] == 1:
+        if out.ndim == 3 and out.shape[2] == 1:  # cv2 hands every single-channel image back as (h, w)
             out = out.reshape(out.shape[:2])
         if self.is_var:
             from .. import numpy as mnp

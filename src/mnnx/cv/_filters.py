@@ -33,9 +33,10 @@ def _saturate(x, dtype):
 
 def _into(res, dst):
     """cv2's optional dst argument: filled in place when it fits, and returned."""
-    if dst is None or not isinstance(dst, np.ndarray) or dst.shape != res.shape or dst.dtype != res.dtype:
+    if dst is None or not isinstance(dst, np.ndarray) or dst.size != res.size or dst.dtype != res.dtype or \
+            dst.shape[:2] != res.shape[:2]:
         return res
-    dst[...] = res
+    dst[...] = res.reshape(dst.shape)
     return dst
 
 
@@ -162,7 +163,8 @@ def GaussianBlur(src, ksize, sigmaX, dst=None, sigmaY=0, borderType=BORDER_DEFAU
         kh = round(sy * mult * 2 + 1) | 1
     if kw <= 0 or kw % 2 == 0 or kh <= 0 or kh % 2 == 0:
         raise error(f"GaussianBlur: ksize ({kw}, {kh}) must be positive and odd (or zero with sigma > 0)")
-    b = check_border(borderType, "GaussianBlur", _FILTER_BORDERS + (BORDER_WRAP,))
+    # cv2's bit-exact 8-bit path wraps; its generic float path rejects BORDER_WRAP.
+    b = check_border(borderType, "GaussianBlur", _FILTER_BORDERS + ((BORDER_WRAP,) if im.dtype == np.uint8 else ()))
     sx, sy = max(sx, 0.0), max(sy, 0.0)
     if im.dtype == np.uint8:
         out = im.empty()
@@ -256,8 +258,8 @@ def Canny(image, threshold1, threshold2=None, edges=None, apertureSize=3, L2grad
         raise error(f"Canny: apertureSize must be odd between 3 and 7, got {ap}")
     t1, t2 = float(threshold1), float(threshold2)
     scale = 1.0 / 16 if ap == 7 else 1.0  # cv2 keeps aperture-7 derivatives inside 16 bits
-    dx = np.asarray(_derivative("Canny", im.a, CV_16S, 1, 0, ap, scale, 0, BORDER_REPLICATE, None))
-    dy = np.asarray(_derivative("Canny", im.a, CV_16S, 0, 1, ap, scale, 0, BORDER_REPLICATE, None))
+    dx = np.asarray(_derivative("Canny", im.a, CV_16S, 1, 0, ap, scale, 0, BORDER_REPLICATE, None)).reshape(im.a.shape)
+    dy = np.asarray(_derivative("Canny", im.a, CV_16S, 0, 1, ap, scale, 0, BORDER_REPLICATE, None)).reshape(im.a.shape)
     if ap == 7:
         t1, t2 = t1 / 16, t2 / 16
     out = _canny(im, dx, dy, t1, t2, bool(L2gradient))
@@ -338,7 +340,7 @@ def _morph(func, src, kernel, anchor, iterations, borderType, borderValue, dilat
         if el.ndim != 2:
             raise error(f"{func}: kernel must be a 2-D array, got shape {el.shape}")
         ax, ay = anchor_of(anchor, el.shape[1], el.shape[0], func)
-    if iterations <= 0 or el.size == 1 and el.all():
+    if iterations <= 0 or el.size == 1:  # cv2 copies for a 1x1 element, whatever its value
         return im.wrap(im.a.copy())
     if iterations > 1 and el.all():  # cv2 grows a full rectangle instead of repeating it
         kh, kw = el.shape
