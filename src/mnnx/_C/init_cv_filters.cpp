@@ -5,8 +5,11 @@
 #include <nanobind/ndarray.h>
 #include <nanobind/stl/vector.h>
 
+#include <cstring>
+
 #include "core/errors.h"
 #include "cv/contours.h"
+#include "cv/draw.h"
 #include "cv/filter.h"
 
 namespace nb = nanobind;
@@ -45,6 +48,22 @@ nb::ndarray<nb::numpy, T> to_numpy(std::vector<T>&& v) {
   auto* owned = new std::vector<T>(std::move(v));
   nb::capsule owner(owned, [](void* p) noexcept { delete static_cast<std::vector<T>*>(p); });
   return nb::ndarray<nb::numpy, T>(owned->data(), {owned->size()}, owner);
+}
+
+cv::Canvas canvas(const Arr& img, nb::bytes color) {
+  cv::Canvas c;
+  c.img = image(img);
+  c.pix = int(img.itemsize()) * c.img.c;
+  if (int(color.size()) != c.pix || c.pix > int(sizeof(c.color)))
+    fail(ErrKind::VALUE, "mnnx.cv: the color does not match the image's pixel size");
+  std::memcpy(c.color, color.c_str(), color.size());
+  return c;
+}
+
+std::vector<cv::Pt> points(const std::vector<int64_t>& xy) {
+  std::vector<cv::Pt> v(xy.size() / 2);
+  for (size_t i = 0; i < v.size(); ++i) v[i] = cv::Pt{xy[2 * i], xy[2 * i + 1]};
+  return v;
 }
 
 }  // namespace
@@ -101,6 +120,64 @@ void init_cv_filters(nb::module_& m) {
     same_size(b, d);
     nb::gil_scoped_release unlocked;
     cv::canny(a, b, d, low, high, l2);
+  });
+  m.def("cv_draw_line", [](Arr img, int64_t x0, int64_t y0, int64_t x1, int64_t y1, nb::bytes color,
+                           int thickness, int line_type, int shift) {
+    auto c = canvas(img, color);
+    cv::draw_line(c, cv::Pt{x0, y0}, cv::Pt{x1, y1}, thickness, line_type, shift);
+  });
+  m.def("cv_draw_circle", [](Arr img, int64_t cx, int64_t cy, int64_t r, nb::bytes color, int thickness,
+                             int line_type, int shift) {
+    auto c = canvas(img, color);
+    cv::draw_circle(c, cv::Pt{cx, cy}, r, thickness, line_type, shift);
+  });
+  m.def("cv_draw_ellipse", [](Arr img, int64_t cx, int64_t cy, int64_t ax, int64_t ay, double angle, double start,
+                              double end, nb::bytes color, int thickness, int line_type, int shift) {
+    auto c = canvas(img, color);
+    cv::draw_ellipse(c, cv::Pt{cx, cy}, cv::Pt{ax, ay}, angle, start, end, thickness, line_type, shift);
+  });
+  m.def("cv_draw_polylines", [](Arr img, std::vector<int64_t> xy, std::vector<int> counts, bool closed,
+                                nb::bytes color, int thickness, int line_type, int shift) {
+    auto c = canvas(img, color);
+    auto v = points(xy);
+    size_t at = 0;
+    for (int n : counts) {
+      if (at + size_t(n) > v.size()) fail(ErrKind::VALUE, "polylines: point counts exceed the points given");
+      cv::draw_polyline(c, v.data() + at, n, closed, thickness, line_type, shift);
+      at += size_t(n);
+    }
+  });
+  m.def("cv_fill_convex_poly", [](Arr img, std::vector<int64_t> xy, nb::bytes color, int line_type,
+                                  int shift) {
+    auto c = canvas(img, color);
+    auto v = points(xy);
+    cv::fill_convex_poly(c, v.data(), int(v.size()), line_type, shift);
+  });
+  m.def("cv_fill_poly", [](Arr img, std::vector<int64_t> xy, std::vector<int> counts, nb::bytes color,
+                           int line_type, int shift, int64_t ox, int64_t oy) {
+    auto c = canvas(img, color);
+    auto v = points(xy);
+    size_t total = 0;
+    for (int n : counts) total += size_t(std::max(n, 0));
+    if (total > v.size()) fail(ErrKind::VALUE, "fillPoly: point counts exceed the points given");
+    cv::fill_poly(c, v.data(), counts.data(), int(counts.size()), line_type, shift, cv::Pt{ox, oy});
+  });
+  m.def("cv_put_text", [](Arr img, nb::bytes text, int64_t x, int64_t y, double scale, nb::bytes color,
+                          int thickness, int line_type, bool bottom_left) {
+    auto c = canvas(img, color);
+    cv::put_text(c, reinterpret_cast<const unsigned char*>(text.c_str()), int(text.size()), x, y, scale, thickness,
+                 line_type, bottom_left);
+  });
+  m.def("cv_text_size", [](nb::bytes text, double scale, int thickness) {
+    int w, h, base;
+    cv::text_size(reinterpret_cast<const unsigned char*>(text.c_str()), int(text.size()), scale, thickness, &w, &h,
+                  &base);
+    return nb::make_tuple(nb::make_tuple(w, h), base);
+  });
+  m.def("cv_ellipse2poly", [](double cx, double cy, double ax, double ay, int angle, int start, int end, int delta) {
+    std::vector<double> xy;
+    cv::ellipse_points(cx, cy, ax, ay, angle, start, end, delta, xy);
+    return xy;
   });
   m.def("cv_find_contours", [](In src, bool simple, int ox, int oy) {
     auto s = image(src);
