@@ -52,6 +52,14 @@ void ellipse_fixed(Canvas& cv, Pt center, Pt axes, int angle, int start, int end
 
 // cv2's ThickLine; p0, p1 in 1/2^shift units; flags bit 0/1: round cap at p0/p1.
 void thick_line(Canvas& cv, Pt p0, Pt p1, int thickness, int line_type, int flags, int shift) {
+  if (thickness > 1 && shift == 0) {
+    // cv2 5.x first clips a thick segment to the image grown by the thickness (whole pixels).
+    const int64_t t = thickness;
+    Pt a{p0.x + t, p0.y + t}, b{p1.x + t, p1.y + t};
+    if (!clip_line(cv.img.w + 2 * t, cv.img.h + 2 * t, a, b)) return;
+    p0 = Pt{a.x - t, a.y - t};
+    p1 = Pt{b.x - t, b.y - t};
+  }
   p0.x *= int64_t(1) << (XY_SHIFT - shift);
   p0.y *= int64_t(1) << (XY_SHIFT - shift);
   p1.x *= int64_t(1) << (XY_SHIFT - shift);
@@ -267,17 +275,8 @@ void fill_poly(Canvas& cv, const Pt* v, const int* counts, int ncontours, int li
       if (line_type != LINE_AA) {
         Pt t0{(p0.x + (XY_ONE >> 1)) >> XY_SHIFT, p0.y}, t1{(p1.x + (XY_ONE >> 1)) >> XY_SHIFT, p1.y};
         line_int(cv, t0, t1, line_type == 4 ? 4 : 8);
-        if (uint64_t(t0.x) >= uint64_t(cv.img.w) || uint64_t(t0.y) >= uint64_t(cv.img.h) ||
-            uint64_t(t1.x) >= uint64_t(cv.img.w) || uint64_t(t1.y) >= uint64_t(cv.img.h)) {
-          clip_line(cv.img.w, cv.img.h, t0, t1);
-          if (t0.y != t1.y) {
-            c0 = Pt{t0.x * XY_ONE, t0.y};
-            c1 = Pt{t1.x * XY_ONE, t1.y};
-          }
-        } else {
-          c0.x += XY_ONE >> 1;
-          c1.x += XY_ONE >> 1;
-        }
+        c0.x += XY_ONE >> 1;  // edges keep their sub-pixel geometry, also where they leave the image
+        c1.x += XY_ONE >> 1;
       } else {
         line_aa(cv, Pt{p0.x, p0.y * XY_ONE}, Pt{p1.x, p1.y * XY_ONE});
       }
