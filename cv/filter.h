@@ -16,6 +16,8 @@ void sep_filter(const Image& src, const Image& dst, const std::vector<float>& kx
 // a column pass rounded once from 1/65536 units. Centered kernels.
 void gaussian_u8(const Image& src, const Image& dst, const std::vector<uint16_t>& kx,
                  const std::vector<uint16_t>& ky, int border);
+// Normalized 8U box filter (sum * scale, rounded once), any kw <= 257.
+void box_u8(const Image& src, const Image& dst, int kw, int kh, int ax, int ay, float scale, int border);
 // General 2-D correlation with a kh x kw float kernel (row-major), same depths as sep_filter.
 void filter_2d(const Image& src, const Image& dst, const std::vector<float>& k, int kh, int kw, int ax, int ay,
                float delta, int border);

@@ -13,7 +13,13 @@ namespace {
 inline int ring_slot(int v, int n) { return ((v % n) + n) % n; }
 
 template <class T, bool kMax>
-inline T pick(T a, T b) { return kMax ? (a < b ? b : a) : (b < a ? b : a); }
+inline T pick(T a, T b) { return kMax ? std::max(a, b) : std::min(a, b); }
+
+// acc[i] = pick(acc[i], src[i]): the one loop every morphology pass runs; restrict lets it vectorize.
+template <class T, bool kMax>
+MNNX_CV_CLONES void pick_into(T* __restrict acc, const T* __restrict src, int n) {
+  for (int i = 0; i < n; ++i) acc[i] = pick<T, kMax>(acc[i], src[i]);
+}
 
 template <class T, bool kMax>
 void morph_rect(const Image& src, const Image& dst, int kh, int kw, int ax, int ay, int border, T fill) {
@@ -26,18 +32,12 @@ void morph_rect(const Image& src, const Image& dst, int kh, int kw, int ax, int 
         extend_row<T, T>(src, next, ax, kw - 1 - ax, border, fill, ext.data());
         T* r = &ring[size_t(ring_slot(next, kh)) * WC];
         std::copy(ext.begin(), ext.begin() + WC, r);
-        for (int k = 1; k < kw; ++k) {
-          const T* e = ext.data() + k * C;
-          for (int i = 0; i < WC; ++i) r[i] = pick<T, kMax>(r[i], e[i]);
-        }
+        for (int k = 1; k < kw; ++k) pick_into<T, kMax>(r, ext.data() + k * C, WC);
       }
       T* out = dst.row<T>(y);
       const T* r0 = &ring[size_t(ring_slot(y - ay, kh)) * WC];
       std::copy(r0, r0 + WC, out);
-      for (int k = 1; k < kh; ++k) {
-        const T* r = &ring[size_t(ring_slot(y - ay + k, kh)) * WC];
-        for (int i = 0; i < WC; ++i) out[i] = pick<T, kMax>(out[i], r[i]);
-      }
+      for (int k = 1; k < kh; ++k) pick_into<T, kMax>(out, &ring[size_t(ring_slot(y - ay + k, kh)) * WC], WC);
     }
   });
 }
@@ -58,8 +58,7 @@ void morph_cells(const Image& src, const Image& dst, const std::vector<uint8_t>&
         const T* e = &ring[size_t(ring_slot(y - ay + j, kh)) * EW];
         for (int i = 0; i < kw; ++i) {
           if (!el[j * kw + i]) continue;
-          const T* ei = e + i * C;
-          for (int t = 0; t < WC; ++t) out[t] = pick<T, kMax>(out[t], ei[t]);
+          pick_into<T, kMax>(out, e + i * C, WC);
         }
       }
     }

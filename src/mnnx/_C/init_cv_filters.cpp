@@ -82,6 +82,12 @@ void init_cv_filters(nb::module_& m) {
     nb::gil_scoped_release unlocked;
     cv::gaussian_u8(s, d, kx, ky, border);
   });
+  m.def("cv_box_u8", [](In src, Arr dst, int kw, int kh, int ax, int ay, float scale, int border) {
+    auto s = image(src), d = image(dst);
+    same_size(s, d);
+    nb::gil_scoped_release unlocked;
+    cv::box_u8(s, d, kw, kh, ax, ay, scale, border);
+  });
   m.def("cv_filter_2d", [](In src, Arr dst, std::vector<float> k, int kh, int kw, int ax, int ay, float delta,
                            int border) {
     auto s = image(src), d = image(dst);

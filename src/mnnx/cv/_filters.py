@@ -94,6 +94,11 @@ def boxFilter(src, ddepth, ksize, dst=None, anchor=None, normalize=True, borderT
         raise error(f"boxFilter: ksize must be positive, got ({kw}, {kh})")
     ax, ay = anchor_of(anchor, kw, kh, "boxFilter")
     b = check_border(borderType, "boxFilter", _FILTER_BORDERS)
+    ddt = im.dtype if ddepth is None or ddepth < 0 else dtype_of(ddepth)
+    if normalize and im.dtype == np.uint8 and ddt == np.uint8 and kw <= 257:
+        out = im.empty()
+        _C.cv_box_u8(im.a, out, kw, kh, ax, ay, 1.0 / (kw * kh), b)
+        return im.wrap(_into(out, dst))
     ky = [1.0 / (kw * kh)] * kh if normalize else [1.0] * kh
     out = _linear(im, ddepth, "boxFilter", lambda s, d: _C.cv_sep_filter(s, d, [1.0] * kw, ky, ax, ay, 0.0, b))
     return im.wrap(_into(out, dst))
