@@ -1,6 +1,9 @@
 // Median and bilateral filters.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <limits>
+#include <utility>
 
 #include "core/errors.h"
 #include "core/threadpool.h"
@@ -47,22 +50,64 @@ void median_u8(const Image& src, const Image& dst, int k) {
   });
 }
 
-void median_f32(const Image& src, const Image& dst, int k) {
-  const int C = src.c, W = src.w, H = src.h, r = k / 2;
-  parallel_for(H, 8, [&](int64_t y0, int64_t y1, int) {
-    std::vector<float> win(k * k);
+// Batcher's odd-even merge sort network on n (a power of two) elements, as compare-exchange pairs.
+std::vector<std::pair<int, int>> batcher_network(int n) {
+  std::vector<std::pair<int, int>> net;
+  for (int p = 1; p < n; p <<= 1)
+    for (int k = p; k >= 1; k >>= 1)
+      for (int j = k % p; j + k < n; j += 2 * k)
+        for (int i = 0; i < std::min(k, n - j - k); ++i)
+          if ((i + j) / (2 * p) == (i + j + k) / (2 * p)) net.emplace_back(i + j, i + j + k);
+  return net;
+}
+
+constexpr int kMedianBlock = 64;
+
+// One compare-exchange of two block rows, written with GCC vector types (32 bytes) so it compiles to
+// plain vector min/max on every target.
+template <class T>
+inline void exchange(T* lo, T* hi) {
+  typedef T V __attribute__((vector_size(32)));
+  constexpr int per = int(32 / sizeof(T));
+  for (int t = 0; t < kMedianBlock; t += per) {
+    V x, y;
+    std::memcpy(&x, lo + t, 32);
+    std::memcpy(&y, hi + t, 32);
+    const V mn = x < y ? x : y, mx = x < y ? y : x;
+    std::memcpy(lo + t, &mn, 32);
+    std::memcpy(hi + t, &mx, 32);
+  }
+}
+
+template <class T>
+MNNX_CV_CLONES void sort_blocks(T* v, const std::pair<int, int>* net, int count) {
+  for (int q = 0; q < count; ++q)
+    exchange(v + size_t(net[q].first) * kMedianBlock, v + size_t(net[q].second) * kMedianBlock);
+}
+
+// 3x3 and 5x5 medians: the k*k window values of a block of outputs sorted at once by a sorting network
+// (compare-exchanges over whole blocks vectorize), padded to 16 or 32 lanes with the type's maximum.
+template <class T>
+void median_network(const Image& src, const Image& dst, int k) {
+  const int C = src.c, WC = src.w * C, r = k / 2, n = k * k, lanes = k == 3 ? 16 : 32;
+  const auto net = batcher_network(lanes);
+  constexpr int B = kMedianBlock;
+  parallel_for(src.h, 8, [&](int64_t y0, int64_t y1, int) {
+    std::vector<T> rows(size_t(k) * (src.w + 2 * r) * C), v(size_t(lanes) * B);
+    const int EW = (src.w + 2 * r) * C;
     for (int y = int(y0); y < int(y1); ++y) {
-      float* out = dst.row<float>(y);
-      for (int x = 0; x < W; ++x)
-        for (int c = 0; c < C; ++c) {
-          int n = 0;
-          for (int j = -r; j <= r; ++j) {
-            const float* s = src.row<float>(std::min(std::max(y + j, 0), H - 1));
-            for (int i = -r; i <= r; ++i) win[n++] = s[std::min(std::max(x + i, 0), W - 1) * C + c];
-          }
-          std::nth_element(win.begin(), win.begin() + n / 2, win.begin() + n);
-          out[x * C + c] = win[n / 2];
-        }
+      for (int j = 0; j < k; ++j)
+        extend_row<T, T>(src, y - r + j, r, r, BORDER_REPLICATE, T(0), &rows[size_t(j) * EW]);
+      T* out = dst.row<T>(y);
+      for (int i0 = 0; i0 < WC; i0 += B) {
+        const int m = std::min(B, WC - i0);
+        for (int j = 0; j < k; ++j)
+          for (int dx = 0; dx < k; ++dx)
+            std::copy_n(&rows[size_t(j) * EW + i0 + dx * C], m, &v[size_t(j * k + dx) * B]);
+        for (int e = n; e < lanes; ++e) std::fill_n(&v[size_t(e) * B], m, std::numeric_limits<T>::max());
+        sort_blocks(v.data(), net.data(), int(net.size()));  // lanes past m hold leftovers; never read
+        std::copy_n(&v[size_t(n / 2) * B], m, out + i0);
+      }
     }
   });
 }
@@ -121,8 +166,8 @@ void bilateral_run(const Image& src, const Image& dst, int radius, double sc, do
 }  // namespace
 
 void median(const Image& src, const Image& dst, int k) {
-  if (src.depth == D_8U) return median_u8(src, dst, k);
-  if (src.depth == D_32F) return median_f32(src, dst, k);
+  if (src.depth == D_8U) return k <= 5 ? median_network<uint8_t>(src, dst, k) : median_u8(src, dst, k);
+  if (src.depth == D_32F) return median_network<float>(src, dst, k);
   fail(ErrKind::TYPE, "medianBlur: unsupported depth");
 }
 
