@@ -31,6 +31,9 @@ void median(const Image& src, const Image& dst, int k);
 void bilateral(const Image& src, const Image& dst, int d, double sigma_color, double sigma_space, int border);
 // Elementwise threshold (types 0..4); 8U (thresh, maxval already integers) or 32F.
 void threshold(const Image& src, const Image& dst, double thresh, double maxval, int type);
+// Counts of each 8-bit value among n bytes; dst[i] = table[src[i]] over n bytes.
+void histogram_u8(const uint8_t* src, int64_t n, int64_t* hist);
+void lut_u8(const uint8_t* src, uint8_t* dst, int64_t n, const uint8_t* table);
 // Canny from 16S derivatives (h, w, c): per pixel the channel of largest magnitude, non-maximum
 // suppression and hysteresis, as cv2 does; dst 8U (h, w).
 void canny(const Image& dx, const Image& dy, const Image& dst, int low, int high, bool l2);

@@ -1,4 +1,7 @@
 // Elementwise threshold. Each type is its own branch-free loop so the compiler vectorizes it.
+#include <algorithm>
+#include <vector>
+
 #include "core/errors.h"
 #include "core/threadpool.h"
 #include "cv/filter.h"
@@ -38,6 +41,37 @@ void threshold(const Image& src, const Image& dst, double thresh, double maxval,
     });
   } else {
     fail(ErrKind::TYPE, "threshold: unsupported depth");
+  }
+}
+
+void lut_u8(const uint8_t* src, uint8_t* dst, int64_t n, const uint8_t* table) {
+  parallel_for(n, 1 << 16, [&](int64_t b, int64_t e, int) {
+    for (int64_t i = b; i < e; ++i) dst[i] = table[src[i]];
+  });
+}
+
+void histogram_u8(const uint8_t* src, int64_t n, int64_t* hist) {
+  const int parts = std::max(1, num_threads());
+  std::vector<int64_t> local(size_t(parts) * 256, 0);
+  parallel_for(n, 1 << 18, [&](int64_t b, int64_t e, int part) {
+    // four interleaved tables so runs of equal values do not serialize on one counter; uint32 counts
+    // are safe: a chunk is at most max(2 * grain, n / 16) bytes
+    uint32_t h[4][256] = {};
+    int64_t i = b;
+    for (; i + 4 <= e; i += 4) {
+      ++h[0][src[i]];
+      ++h[1][src[i + 1]];
+      ++h[2][src[i + 2]];
+      ++h[3][src[i + 3]];
+    }
+    for (; i < e; ++i) ++h[0][src[i]];
+    int64_t* out = &local[size_t(part) * 256];
+    for (int v = 0; v < 256; ++v) out[v] += int64_t(h[0][v]) + h[1][v] + h[2][v] + h[3][v];
+  });
+  for (int v = 0; v < 256; ++v) {
+    int64_t t = 0;
+    for (int p = 0; p < parts; ++p) t += local[size_t(p) * 256 + v];
+    hist[v] = t;
   }
 }
 

@@ -120,6 +120,23 @@ void init_cv_filters(nb::module_& m) {
     nb::gil_scoped_release unlocked;
     cv::threshold(s, d, t, mx, type);
   });
+  m.def("cv_histogram_u8", [](In src, Arr hist) {
+    auto s = image(src);
+    if (s.depth != cv::D_8U || hist.size() != 256 || hist.dtype() != nb::dtype<int64_t>())
+      fail(ErrKind::TYPE, "histogram_u8: expected uint8 pixels and an int64 array of 256 counts");
+    nb::gil_scoped_release unlocked;
+    cv::histogram_u8(static_cast<const uint8_t*>(s.data), int64_t(s.h) * s.w * s.c, static_cast<int64_t*>(hist.data()));
+  });
+  m.def("cv_lut_u8", [](In src, Arr dst, In table) {
+    auto s = image(src), d = image(dst);
+    same_size(s, d);
+    if (s.depth != cv::D_8U || d.depth != cv::D_8U || s.c != d.c || table.size() != 256 ||
+        table.dtype() != nb::dtype<uint8_t>())
+      fail(ErrKind::TYPE, "lut_u8: expected uint8 images of one shape and a uint8 table of 256 entries");
+    nb::gil_scoped_release unlocked;
+    cv::lut_u8(static_cast<const uint8_t*>(s.data), static_cast<uint8_t*>(d.data), int64_t(s.h) * s.w * s.c,
+               static_cast<const uint8_t*>(table.data()));
+  });
   m.def("cv_canny", [](In dx, In dy, Arr dst, int low, int high, bool l2) {
     auto a = image(dx), b = image(dy), d = image(dst);
     same_size(a, d);

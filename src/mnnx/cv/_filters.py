@@ -249,7 +249,8 @@ def Laplacian(src, ddepth, dst=None, ksize=1, scale=1, delta=0, borderType=BORDE
 
 
 def Canny(image, threshold1, threshold2=None, edges=None, apertureSize=3, L2gradient=False):
-    if isinstance(threshold1, np.ndarray) or type(threshold1).__name__ == "Var":
+    from .._tensor import Var
+    if isinstance(threshold1, (np.ndarray, Var)):
         # Canny(dx, dy, threshold1, threshold2[, edges[, L2gradient]]): derivatives given as 16S.
         dx_im, dy_im = Img(image, "Canny", (np.int16,)), Img(threshold1, "Canny", (np.int16,))
         if dx_im.a.shape != dy_im.a.shape:

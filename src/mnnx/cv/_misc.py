@@ -12,13 +12,16 @@ NORM_INF, NORM_L1, NORM_L2, NORM_MINMAX = 1, 2, 4, 32
 
 
 def _hist256(a):
-    return np.bincount(a.ravel(), minlength=256).astype(np.int64)
+    a = np.ascontiguousarray(a)
+    h = np.empty(256, np.int64)
+    _C.cv_histogram_u8(a.reshape(a.shape[0], -1, 1), h)
+    return h
 
 
 def _otsu(a):
-    h = _hist256(a)
+    h = _hist256(a).tolist()  # Python floats: the 256-step loop below runs on scalars
     scale = 1.0 / a.size
-    mu = float(np.dot(np.arange(256, dtype=np.float64), h)) * scale
+    mu = float(sum(i * c for i, c in enumerate(h))) * scale
     mu1 = q1 = 0.0
     max_sigma = max_val = 0.0
     eps = float(np.finfo(np.float32).eps)
@@ -152,7 +155,9 @@ def equalizeHist(src, dst=None):
     lut = np.zeros(256, np.uint8)
     sums = np.cumsum(h[i + 1:]).astype(np.float32)
     lut[i + 1:] = np.clip(np.rint(sums * scale), 0, 255).astype(np.uint8)
-    return im.wrap(lut[a])
+    out = np.empty_like(im.a)
+    _C.cv_lut_u8(im.a, out, lut)
+    return im.wrap(out)
 
 
 def calcHist(images, channels, mask, histSize, ranges, hist=None, accumulate=False):
