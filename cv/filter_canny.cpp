@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "core/errors.h"
+#include "core/threadpool.h"
 #include "cv/filter.h"
 
 namespace mnnx::cv {
@@ -13,7 +14,10 @@ void canny(const Image& dx, const Image& dy, const Image& dst, int low, int high
   const int MW = W + 2;
   std::vector<int> mag(size_t(H + 2) * MW, 0);
   std::vector<int16_t> gx(size_t(H) * W), gy(size_t(H) * W);
-  for (int y = 0; y < H; ++y) {
+  // Rows are independent in both passes below: bands of rows run on the pool, each with its own list
+  // of strong pixels; only the hysteresis walk is serial.
+  parallel_for(H, 32, [&](int64_t y0, int64_t y1, int) {
+  for (int y = int(y0); y < int(y1); ++y) {
     const int16_t* px = dx.row<int16_t>(y);
     const int16_t* py = dy.row<int16_t>(y);
     int* m = &mag[size_t(y + 1) * MW + 1];
@@ -29,11 +33,14 @@ void canny(const Image& dx, const Image& dy, const Image& dst, int low, int high
       gy[size_t(y) * W + x] = int16_t(by);
     }
   }
+  });
   // 0: may be an edge, 1: not an edge, 2: edge. Padded like mag so neighbours need no bounds checks.
   std::vector<uint8_t> map(size_t(H + 2) * MW, 1);
-  std::vector<int> stack;
   const int TG22 = 13573;  // tan(22.5 deg) in 1/2^15
-  for (int y = 0; y < H; ++y) {
+  std::vector<std::vector<int>> strong(static_cast<size_t>(num_threads()));
+  parallel_for(H, 32, [&](int64_t y0, int64_t y1, int part) {
+  std::vector<int>& stack = strong[size_t(part)];
+  for (int y = int(y0); y < int(y1); ++y) {
     const int* mp = &mag[size_t(y) * MW + 1];
     const int* mc = mp + MW;
     const int* mn = mc + MW;
@@ -60,6 +67,9 @@ void canny(const Image& dx, const Image& dy, const Image& dst, int low, int high
       }
     }
   }
+  });
+  std::vector<int> stack;
+  for (auto& part : strong) stack.insert(stack.end(), part.begin(), part.end());
   const int nb[8] = {-MW - 1, -MW, -MW + 1, -1, 1, MW - 1, MW, MW + 1};
   while (!stack.empty()) {
     int p = stack.back();

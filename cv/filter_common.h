@@ -55,6 +55,9 @@ struct Image {
   template <class T> T* row(int y) const { return static_cast<T*>(data) + int64_t(y) * w * c; }
 };
 
+// Slot of virtual row v in a ring of n row buffers (v may be negative: rows above the image).
+inline int ring_slot(int v, int n) { return ((v % n) + n) % n; }
+
 // One source row extended left by `left` and right by `right` pixels through the border rule, converted
 // to T; a row outside the image under BORDER_CONSTANT is `fill` everywhere.
 template <class S, class T>

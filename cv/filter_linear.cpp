@@ -11,7 +11,6 @@ namespace {
 
 constexpr int64_t kRowGrain = 16;
 
-inline int ring_slot(int v, int n) { return ((v % n) + n) % n; }
 
 // The float passes' loops, kept apart with restrict pointers so they vectorize.
 MNNX_CV_CLONES void scale_into(float* __restrict r, const float* __restrict e, float c, int n) {

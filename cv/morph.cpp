@@ -10,7 +10,6 @@
 namespace mnnx::cv {
 namespace {
 
-inline int ring_slot(int v, int n) { return ((v % n) + n) % n; }
 
 template <class T, bool kMax>
 inline T pick(T a, T b) { return kMax ? std::max(a, b) : std::min(a, b); }
