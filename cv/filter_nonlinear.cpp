@@ -50,15 +50,41 @@ void median_u8(const Image& src, const Image& dst, int k) {
   });
 }
 
-// Batcher's odd-even merge sort network on n (a power of two) elements, as compare-exchange pairs.
-std::vector<std::pair<int, int>> batcher_network(int n) {
-  std::vector<std::pair<int, int>> net;
-  for (int p = 1; p < n; p <<= 1)
+// A median-of-n selection network over n block rows: Batcher's odd-even merge sort on the next power of
+// two, with the padding wires (conceptually +max) folded away and every compare-exchange that cannot
+// reach the middle output dropped. Returns the pairs and sets *out to the row that ends up the median.
+std::vector<std::pair<int, int>> median_network_pairs(int n, int* out) {
+  int lanes = 1;
+  while (lanes < n) lanes <<= 1;
+  std::vector<std::pair<int, int>> sort;
+  for (int p = 1; p < lanes; p <<= 1)
     for (int k = p; k >= 1; k >>= 1)
-      for (int j = k % p; j + k < n; j += 2 * k)
-        for (int i = 0; i < std::min(k, n - j - k); ++i)
-          if ((i + j) / (2 * p) == (i + j + k) / (2 * p)) net.emplace_back(i + j, i + j + k);
-  return net;
+      for (int j = k % p; j + k < lanes; j += 2 * k)
+        for (int i = 0; i < std::min(k, lanes - j - k); ++i)
+          if ((i + j) / (2 * p) == (i + j + k) / (2 * p)) sort.emplace_back(i + j, i + j + k);
+  std::vector<int> slot(lanes);
+  std::vector<char> is_max(lanes);
+  for (int w = 0; w < lanes; ++w) slot[w] = w, is_max[w] = w >= n;
+  std::vector<std::pair<int, int>> kept;
+  for (auto [lo, hi] : sort) {
+    if (is_max[hi]) continue;  // the maximum already sits on the high wire
+    if (is_max[lo]) {          // the exchange just moves values: rename the wires
+      std::swap(slot[lo], slot[hi]);
+      std::swap(is_max[lo], is_max[hi]);
+      continue;
+    }
+    kept.emplace_back(slot[lo], slot[hi]);
+  }
+  *out = slot[n / 2];
+  std::vector<char> needed(lanes, 0);
+  needed[*out] = 1;
+  std::vector<std::pair<int, int>> pruned;
+  for (auto it = kept.rbegin(); it != kept.rend(); ++it)
+    if (needed[it->first] || needed[it->second]) {
+      needed[it->first] = needed[it->second] = 1;
+      pruned.push_back(*it);
+    }
+  return {pruned.rbegin(), pruned.rend()};
 }
 
 constexpr int kMedianBlock = 64;
@@ -85,15 +111,16 @@ MNNX_CV_CLONES void sort_blocks(T* v, const std::pair<int, int>* net, int count)
     exchange(v + size_t(net[q].first) * kMedianBlock, v + size_t(net[q].second) * kMedianBlock);
 }
 
-// 3x3 and 5x5 medians: the k*k window values of a block of outputs sorted at once by a sorting network
-// (compare-exchanges over whole blocks vectorize), padded to 16 or 32 lanes with the type's maximum.
+// 3x3 and 5x5 medians: the k*k window values of a block of outputs run through a selection network at
+// once (compare-exchanges over whole blocks vectorize).
 template <class T>
 void median_network(const Image& src, const Image& dst, int k) {
-  const int C = src.c, WC = src.w * C, r = k / 2, n = k * k, lanes = k == 3 ? 16 : 32;
-  const auto net = batcher_network(lanes);
+  const int C = src.c, WC = src.w * C, r = k / 2, n = k * k;
+  int mid = 0;
+  const auto net = median_network_pairs(n, &mid);
   constexpr int B = kMedianBlock;
   parallel_for(src.h, 8, [&](int64_t y0, int64_t y1, int) {
-    std::vector<T> rows(size_t(k) * (src.w + 2 * r) * C), v(size_t(lanes) * B);
+    std::vector<T> rows(size_t(k) * (src.w + 2 * r) * C), v(size_t(n) * B);
     const int EW = (src.w + 2 * r) * C;
     for (int y = int(y0); y < int(y1); ++y) {
       for (int j = 0; j < k; ++j)
@@ -104,9 +131,8 @@ void median_network(const Image& src, const Image& dst, int k) {
         for (int j = 0; j < k; ++j)
           for (int dx = 0; dx < k; ++dx)
             std::copy_n(&rows[size_t(j) * EW + i0 + dx * C], m, &v[size_t(j * k + dx) * B]);
-        for (int e = n; e < lanes; ++e) std::fill_n(&v[size_t(e) * B], m, std::numeric_limits<T>::max());
         sort_blocks(v.data(), net.data(), int(net.size()));  // lanes past m hold leftovers; never read
-        std::copy_n(&v[size_t(n / 2) * B], m, out + i0);
+        std::copy_n(&v[size_t(mid) * B], m, out + i0);
       }
     }
   });
