@@ -10,7 +10,7 @@ namespace mnnx::cv {
 namespace {
 
 template <class T>
-void threshold_run(const T* s, T* d, int64_t n, T t, T m, int type) {
+MNNX_CV_CLONES void threshold_run(const T* __restrict s, T* __restrict d, int64_t n, T t, T m, int type) {
   const T z = T(0);
   switch (type) {
     case 0: for (int64_t i = 0; i < n; ++i) d[i] = s[i] > t ? m : z; break;
