@@ -28,7 +28,7 @@ def run():
         ("threshold OTSU, 1080p gray u8", lambda m: m.threshold(gray, 0, 255, m.THRESH_OTSU)[1], {}, 0),
         ("GaussianBlur 5x5, 1080p BGR f32", lambda m: m.GaussianBlur(img32, (5, 5), 0), {}, 1e-4),
         ("blur 5x5, 1080p BGR u8", lambda m: m.blur(img, (5, 5)), {}, 1),
-        ("Sobel dx 16S, 1080p gray u8", lambda m: m.Sobel(gray, m.CV_16S if hasattr(m, "CV_16S") else 3, 1, 0), {}, 0),
+        ("Sobel dx 16S, 1080p gray u8", lambda m: m.Sobel(gray, cv2.CV_16S, 1, 0), {}, 0),
         ("erode 3x3, 1080p BGR u8", lambda m: m.erode(img, None), {}, 0),
         ("medianBlur 5, 1080p BGR u8", lambda m: m.medianBlur(img, 5), {}, 0),
         ("Canny 50/150, 1080p gray u8", lambda m: m.Canny(gray, 50, 150), {}, 0),
