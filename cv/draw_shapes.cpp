@@ -271,27 +271,24 @@ void fill_poly(Canvas& cv, const Pt* v, const int* counts, int ncontours, int li
     Pt p0{(v[n - 1].x + offset.x) * s, (v[n - 1].y + delta) >> shift};
     for (int i = 0; i < n; ++i) {
       Pt p1{(v[i].x + offset.x) * s, (v[i].y + delta) >> shift};
-      Pt c0 = p0, c1 = p1;
       if (line_type != LINE_AA) {
         Pt t0{(p0.x + (XY_ONE >> 1)) >> XY_SHIFT, p0.y}, t1{(p1.x + (XY_ONE >> 1)) >> XY_SHIFT, p1.y};
         line_int(cv, t0, t1, line_type == 4 ? 4 : 8);
-        c0.x += XY_ONE >> 1;  // edges keep their sub-pixel geometry, also where they leave the image
-        c1.x += XY_ONE >> 1;
       } else {
         line_aa(cv, Pt{p0.x, p0.y * XY_ONE}, Pt{p1.x, p1.y * XY_ONE});
       }
       if (p0.y != p1.y) {
         Edge e;
-        e.dx = (c1.x - c0.x) / (c1.y - c0.y);
-        if (p0.y < p1.y) e.y0 = p0.y, e.y1 = p1.y, e.x = c0.x;
-        else e.y0 = p1.y, e.y1 = p0.y, e.x = c1.x;
+        e.dx = (p1.x - p0.x) / (p1.y - p0.y);
+        if (p0.y < p1.y) e.y0 = p0.y, e.y1 = p1.y, e.x = p0.x;
+        else e.y0 = p1.y, e.y1 = p0.y, e.x = p1.x;
         edges.push_back(e);
       }
       p0 = p1;
     }
   }
   if (edges.size() < 2) return;
-  // A pixel x is inside when left <= x < right (the outline drew the boundary pixels already).
+  // Spans run from ceil(left) to floor(right); the outline drew the boundary pixels already.
   const int64_t d = line_type != LINE_AA ? XY_ONE - 1 : 0;
   int64_t ymin = INT64_MAX, ymax = INT64_MIN;
   for (auto& e : edges) ymin = std::min(ymin, e.y0), ymax = std::max(ymax, e.y1);
@@ -304,7 +301,7 @@ void fill_poly(Canvas& cv, const Pt* v, const int* counts, int ncontours, int li
       if (e.y0 <= y && y < e.y1) xs.push_back(e.x + e.dx * (y - e.y0));
     std::sort(xs.begin(), xs.end());
     for (size_t i = 0; i + 1 < xs.size(); i += 2) {
-      const int64_t x1 = (xs[i] + d) >> XY_SHIFT, x2 = ((xs[i + 1] + d) >> XY_SHIFT) - 1;
+      const int64_t x1 = (xs[i] + d) >> XY_SHIFT, x2 = xs[i + 1] >> XY_SHIFT;
       if (x1 < cv.img.w && x2 >= 0) hline(cv, y, x1, x2);
     }
   }

@@ -47,9 +47,10 @@ def test_shapes_exact(name, fn, lt):
     assert np.array_equal(a, b), f"{(a != b).any(axis=2).sum()} pixels differ"
 
 
-def test_thin_curves_8_connected():
+def test_thin_curves_and_pies_8_connected():
     for fn in (lambda m, i: m.circle(i, (80, 60), 40, (0, 0, 255), 1),
-               lambda m, i: m.ellipse(i, (80, 60), (50, 25), 30, 0, 360, (9, 99, 200), 1)):
+               lambda m, i: m.ellipse(i, (80, 60), (50, 25), 30, 0, 360, (9, 99, 200), 1),
+               lambda m, i: m.ellipse(i, (80, 60), (50, 25), 30, 20, 250, (9, 99, 200), -1)):
         a, b = draw_both(fn)
         assert np.array_equal(a, b)
 
@@ -65,12 +66,20 @@ def test_dtypes_and_channels(dtype, channels):
         assert np.array_equal(a, b)
 
 
-@given(st.lists(st.tuples(st.integers(0, 99), st.integers(0, 79)), min_size=3, max_size=8))
-def test_fill_poly_near_exact(points):
+@given(st.lists(st.tuples(st.integers(0, 99), st.integers(0, 79)), min_size=3, max_size=8), st.sampled_from([0, 2]))
+def test_fill_poly_exact(points, shift):
+    pts = np.array(points, np.int32) << shift  # self-intersecting ones too: even-odd like cv2
+    a, b = draw_both(lambda m, i: m.fillPoly(i, [pts], 255, cv2.LINE_8, shift), (80, 100))
+    assert np.array_equal(a, b)
+
+
+@given(st.lists(st.tuples(st.integers(-40, 140), st.integers(-40, 120)), min_size=3, max_size=8))
+def test_fill_poly_leaving_the_image(points):
     pts = np.array(points, np.int32)
     a, b = draw_both(lambda m, i: m.fillPoly(i, [pts], 255), (80, 100))
-    # cv2's edge walk differs from ours at a few vertex rows of self-intersecting polygons
-    assert (a != b).sum() <= max(3, 0.01 * (b > 0).sum())
+    # cv2 5.x rebuilds edges that cross the border from their clipped ends; we keep the exact edges,
+    # which moves the fill along those edges (by a pixel typically, more where two edges nearly meet)
+    assert (a != b).sum(axis=1).max() <= 16
 
 
 @given(st.integers(-30, 130), st.integers(-30, 130), st.integers(-30, 130), st.integers(-30, 130),
