@@ -41,10 +41,12 @@ void hline(Canvas& cv, int64_t y, int64_t x1, int64_t x2) {
 // A line between fixed-point (XY_SHIFT) points, the way the thin branch of cv2's ThickLine draws it.
 void thin_line(Canvas& cv, Pt p0, Pt p1, int line_type, int shift) {
   if (line_type == LINE_AA) return line_aa(cv, p0, p1);
-  // Whole-pixel endpoints keep the requested connectivity; sub-pixel ones are rounded and joined
-  // 8-connected, which is what cv2 5.x draws for thin ellipse arcs.
+  // Whole-pixel endpoints keep the requested connectivity. Sub-pixel ones (ellipse arcs, shift > 0):
+  // cv2 5.x rounds them and joins them 8-connected for LINE_8, and walks them with its fixed-point
+  // stepper (Line2) for LINE_4.
   Pt a{(p0.x + (XY_ONE >> 1)) >> XY_SHIFT, (p0.y + (XY_ONE >> 1)) >> XY_SHIFT};
   Pt b{(p1.x + (XY_ONE >> 1)) >> XY_SHIFT, (p1.y + (XY_ONE >> 1)) >> XY_SHIFT};
+  if (shift != 0 && line_type == 4) return line_fixed(cv, p0, p1);
   line_int(cv, a, b, shift == 0 && line_type == 4 ? 4 : 8);
 }
 

@@ -47,10 +47,12 @@ def test_shapes_exact(name, fn, lt):
     assert np.array_equal(a, b), f"{(a != b).any(axis=2).sum()} pixels differ"
 
 
-def test_thin_curves_and_pies_8_connected():
-    for fn in (lambda m, i: m.circle(i, (80, 60), 40, (0, 0, 255), 1),
-               lambda m, i: m.ellipse(i, (80, 60), (50, 25), 30, 0, 360, (9, 99, 200), 1),
-               lambda m, i: m.ellipse(i, (80, 60), (50, 25), 30, 20, 250, (9, 99, 200), -1)):
+@pytest.mark.parametrize("lt", [cv2.LINE_8, cv2.LINE_4])
+def test_thin_curves_pies_and_subpixel_lines(lt):
+    for fn in (lambda m, i: m.circle(i, (80, 60), 40, (0, 0, 255), 1, lt),
+               lambda m, i: m.ellipse(i, (80, 60), (50, 25), 30, 0, 360, (9, 99, 200), 1, lt),
+               lambda m, i: m.ellipse(i, (80, 60), (50, 25), 30, 20, 250, (9, 99, 200), -1, lt),
+               lambda m, i: m.line(i, (2532, 2407), (1453, 635), (7, 8, 9), 1, lt, 4)):
         a, b = draw_both(fn)
         assert np.array_equal(a, b)
 
