@@ -12,6 +12,7 @@ void init_nn(nb::module_& m);
 void init_autograd(nb::module_& m);
 void init_la(nb::module_& m);
 void init_cv(nb::module_& m);
+void init_cv_filters(nb::module_& m);
 }
 
 NB_MODULE(_C, m) {
@@ -44,4 +45,5 @@ NB_MODULE(_C, m) {
   mnnx::init_autograd(m);
   mnnx::init_la(m);
   mnnx::init_cv(m);
+  mnnx::init_cv_filters(m);
 }

@@ -11,17 +11,5 @@ from ._io import *  # noqa: F401,F403
 from ._pipeline import *  # noqa: F401,F403
 
 
-def _merge(part):
-    """from .part import * for the parts that exist: filters/thresholds/morphology and contours/drawing
-    are built separately. A part that exists but fails to import raises (no silent gaps)."""
-    import importlib
-    import importlib.util
-    if importlib.util.find_spec(f"{__name__}.{part}") is None:
-        return
-    mod = importlib.import_module(f"{__name__}.{part}")
-    names = getattr(mod, "__all__", None) or [n for n in vars(mod) if not n.startswith("_")]
-    globals().update({n: getattr(mod, n) for n in names})
-
-
-_merge("_filters")
-_merge("_draw")
+from ._filters import *  # noqa: F401,F403  (filters, thresholds, morphology, histograms)
+from ._draw import *  # noqa: F401,F403  (contours, drawing, text)
