@@ -8,6 +8,7 @@ namespace nb = nanobind;
 
 namespace mnnx {
 void init_core(nb::module_& m);
+void init_np7(nb::module_& m);
 }
 
 NB_MODULE(_C, m) {
@@ -36,4 +37,5 @@ NB_MODULE(_C, m) {
     fn(ctx);
   };
   mnnx::init_core(m);
+  mnnx::init_np7(m);
 }
