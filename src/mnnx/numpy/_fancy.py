@@ -1,0 +1,217 @@
+"""Advanced indexing: integer arrays and boolean masks, mixed with ints, slices, None and Ellipsis.
+
+Eager: the indexed array and the indices are realized, the basic part of the key is applied as a
+view, the advanced dims are moved to the front and merged into one, and a native kernel gathers
+(or scatters into a copy of) whole rows of the rest. numpy's placement rule: the broadcast index
+dims replace the advanced dims in place when the advanced indices are adjacent in the key, else
+they go first."""
+import numpy as _np
+
+from .. import _C
+from .._tensor import Var, operand, cast, _export
+
+_INVALID = ("only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) and integer or boolean "
+            "arrays are valid indices")
+
+
+def is_advanced(key):
+    keys = key if isinstance(key, tuple) else (key,)
+    return any(isinstance(k, (Var, _np.ndarray, list, bool, _np.bool_)) and not
+               (isinstance(k, (_np.ndarray, Var)) and k.ndim == 0 and k.dtype.kind in "iu") for k in keys)
+
+
+def _entry(k):
+    """One key entry -> ('none'|'ellipsis'|'slice'|'int'|'array'|'mask'|'bool0', value)."""
+    if k is None:
+        return ("none", None)
+    if k is Ellipsis:
+        return ("ellipsis", None)
+    if isinstance(k, slice):
+        return ("slice", k)
+    if isinstance(k, (bool, _np.bool_)):
+        return ("bool0", bool(k))
+    if isinstance(k, (Var, _np.ndarray, list, tuple)):
+        arr = _export(k) if isinstance(k, Var) else _np.asarray(k)
+        if isinstance(k, (list, tuple)) and arr.size == 0 and arr.dtype.kind == "f":
+            arr = arr.astype(_np.intp)  # numpy: an empty list indexes as an empty integer array
+        if arr.dtype == _np.bool_:
+            return ("bool0", bool(arr)) if arr.ndim == 0 else ("mask", arr)
+        if arr.dtype.kind not in "iu":
+            raise IndexError(_INVALID if isinstance(k, (list, tuple)) else
+                             "arrays used as indices must be of integer (or boolean) type")
+        if arr.ndim == 0:
+            return ("int", int(arr))
+        if arr.dtype != _np.int64:
+            if arr.dtype.kind == "u" and arr.size and int(arr.max()) > _np.iinfo(_np.int64).max:
+                raise IndexError(f"index {int(arr.max())} is out of bounds")
+            arr = arr.astype(_np.int64)
+        return ("array", arr)
+    try:
+        return ("int", int(k.__index__()))
+    except (AttributeError, TypeError):
+        raise IndexError(_INVALID) from None
+
+
+class _Plan:
+    """The key resolved against x: x with None/0-d-bool dims inserted (xs), the basic slices over
+    it, the advanced terms, where their dims are, and where the result's index dims go."""
+
+    def __init__(self, x, key):
+        entries = [_entry(k) for k in (key if isinstance(key, tuple) else (key,))]
+        if sum(1 for kind, _ in entries if kind == "ellipsis") > 1:
+            raise IndexError("an index can only have a single ellipsis ('...')")
+        used = sum(v.ndim if kind == "mask" else 1 for kind, v in entries if kind in ("slice", "int", "array", "mask"))
+        if used > x.ndim:
+            raise IndexError(f"too many indices for array: array is {x.ndim}-dimensional, but {used} were indexed")
+        if not any(kind == "ellipsis" for kind, _ in entries):
+            entries.append(("ellipsis", None))
+        shape, axis_of, basic, terms, adv_pos = [], [], [], [], []
+        d = 0  # dim of x
+        for pos, (kind, v) in enumerate(entries):
+            if kind == "ellipsis":
+                for _ in range(x.ndim - used):
+                    shape.append(x.shape[d]); axis_of.append(d); basic.append(slice(None)); d += 1
+                continue
+            if kind in ("none", "bool0"):
+                shape.append(1); axis_of.append(None)
+                if kind == "none":
+                    basic.append(slice(None))
+                    continue
+                basic.append(None)
+                terms.append([_np.zeros(1 if v else 0, _np.int64), [len(shape) - 1], None])
+                adv_pos.append(pos)
+                continue
+            if kind == "slice":
+                shape.append(x.shape[d]); axis_of.append(d); basic.append(v); d += 1
+                continue
+            if kind == "mask":
+                for i, n in enumerate(v.shape):
+                    if x.shape[d + i] != n:
+                        raise IndexError(f"boolean index did not match indexed array along axis {d + i}; size of "
+                                         f"axis is {x.shape[d + i]} but size of corresponding boolean axis is {n}")
+                dims = list(range(len(shape), len(shape) + v.ndim))
+                for i in range(v.ndim):
+                    shape.append(x.shape[d + i]); axis_of.append(d + i); basic.append(None)
+                flat = _C.np7_flatnonzero(_np.ascontiguousarray(v))
+                terms.append([flat, dims, d])
+                d += v.ndim
+            else:  # int or array: one dim
+                arr = _np.asarray(v, dtype=_np.int64)
+                terms.append([arr, [len(shape)], d])
+                shape.append(x.shape[d]); axis_of.append(d); basic.append(None)
+                d += 1
+            adv_pos.append(pos)
+        self.xs_shape = shape
+        self.basic = basic          # per xs dim: a slice, or None for an advanced dim
+        self.terms = terms          # [index array, xs dims it covers, x axis for messages]
+        self.adjacent = bool(adv_pos) and adv_pos[-1] - adv_pos[0] == len(adv_pos) - 1
+        try:
+            self.bshape = tuple(_np.broadcast_shapes(*[t[0].shape for t in terms]))
+        except ValueError:
+            shapes = " ".join(str(t[0].shape) for t in terms)
+            raise IndexError(f"shape mismatch: indexing arrays could not be broadcast together with shapes {shapes}") from None
+
+    def source(self, x):
+        """The basic part applied, advanced dims first: (contiguous numpy array, rest shape, perm)."""
+        xs = _C.reshape(x, self.xs_shape) if list(x.shape) != self.xs_shape else x
+        sub = xs[tuple(slice(None) if b is None else b for b in self.basic)] if any(b is not None and b != slice(None) for b in self.basic) else xs
+        adv = [d for t in self.terms for d in t[1]]
+        rest = [d for d in range(len(self.xs_shape)) if d not in adv]
+        perm = adv + rest
+        arr = _export(sub)
+        if perm != sorted(perm):
+            arr = arr.transpose(perm)
+        return _np.ascontiguousarray(arr), xs, perm
+
+    def rows(self, src_shape):
+        """Flat row index over the merged advanced dims (checked) and the number of rows there."""
+        nadv = sum(len(t[1]) for t in self.terms)
+        adv_sizes = list(src_shape[:nadv])
+        n_rows = int(_np.prod(adv_sizes, dtype=_np.int64))
+        if len(self.terms) == 1:
+            idx, _, axis = self.terms[0]
+            return _np.ascontiguousarray(idx.reshape(-1)), n_rows, axis or 0
+        m = int(_np.prod(self.bshape, dtype=_np.int64))
+        out = _np.empty(m, _np.int64)
+        specs, k = [], 0
+        for idx, dims, axis in self.terms:
+            n = int(_np.prod(adv_sizes[k:k + len(dims)], dtype=_np.int64))
+            stride = int(_np.prod(adv_sizes[k + len(dims):], dtype=_np.int64))
+            specs.append((_np.ascontiguousarray(_np.broadcast_to(idx, self.bshape).reshape(-1)), n, stride,
+                          0 if axis is None else axis))
+            k += len(dims)
+        _C.np7_ravel_index(specs, out)
+        return out, n_rows, 0
+
+    def place(self, ndim_rest_before):
+        """Where the index dims go in the result (numpy's adjacency rule)."""
+        return ndim_rest_before if self.adjacent else 0
+
+
+def _first_adv_rest_before(plan):
+    first = min(d for t in plan.terms for d in t[1])
+    return sum(1 for d in range(first) if plan.basic[d] is not None)
+
+
+def getitem(x, key):
+    plan = _Plan(x, key)
+    src, _, perm = plan.source(x)
+    idx, n_rows, axis = plan.rows(src.shape)
+    nadv = sum(len(t[1]) for t in plan.terms)
+    rest = src.shape[nadv:]
+    row_bytes = int(_np.prod(rest, dtype=_np.int64)) * src.itemsize
+    out = _np.empty(plan.bshape + rest, src.dtype)
+    _C.np7_gather(src.reshape(-1), n_rows, row_bytes, idx, axis, out.reshape(-1))
+    p = plan.place(_first_adv_rest_before(plan))
+    if p:
+        nb = len(plan.bshape)
+        order = list(range(nb, nb + p)) + list(range(nb)) + list(range(nb + p, out.ndim))
+        out = out.transpose(order)
+    return _C.from_array(out) if out.flags.c_contiguous else _C.from_array(_np.ascontiguousarray(out))
+
+
+def _value_rows(value, dtype, res_shape, nb, p, row_elems):
+    """The value broadcast to the result shape, as (rows, step in bytes) with the index dims first."""
+    if isinstance(value, Var):
+        v = _export(cast(value, dtype))
+    elif isinstance(value, (int, float, bool)):
+        v = _np.asarray(value, dtype=dtype)  # numpy's checks: 300 into int8 raises, 1.7 into int truncates
+    else:
+        v = _export(cast(operand(value), dtype))
+    while v.ndim > len(res_shape) and v.shape[0] == 1:
+        v = v[0]
+    try:
+        vb = _np.broadcast_to(v, res_shape)
+    except ValueError:
+        raise ValueError(f"shape mismatch: value array of shape {v.shape} could not be broadcast to indexing result "
+                         f"of shape {res_shape}") from None
+    if p:  # back to index dims first
+        order = list(range(p, p + nb)) + list(range(p)) + list(range(p + nb, len(res_shape)))
+        vb = vb.transpose(order)
+    if all(s == 0 for s in vb.strides[:nb]) or vb.size == 0:
+        block = _np.ascontiguousarray(vb[(0,) * nb] if vb.size else _np.zeros(vb.shape[nb:], vb.dtype))
+        return block.reshape(-1), 0
+    return _np.ascontiguousarray(vb).reshape(-1), row_elems * vb.itemsize
+
+
+def setitem(x, key, value):
+    """x with the indexed elements replaced (a new array; the caller rebinds its name)."""
+    plan = _Plan(x, key)
+    src, xs, perm = plan.source(x)
+    idx, n_rows, axis = plan.rows(src.shape)
+    nadv = sum(len(t[1]) for t in plan.terms)
+    rest = src.shape[nadv:]
+    row_elems = int(_np.prod(rest, dtype=_np.int64))
+    nb = len(plan.bshape)
+    p = plan.place(_first_adv_rest_before(plan))
+    res_shape = tuple(rest[:p]) + plan.bshape + tuple(rest[p:])
+    val, step = _value_rows(value, src.dtype, res_shape, nb, p, row_elems)
+    dst = _np.empty_like(src)
+    _C.np7_scatter(src.reshape(-1), dst.reshape(-1), n_rows, row_elems * src.itemsize, idx, axis, val, step)
+    new = _C.from_array(dst)
+    if perm != sorted(perm):
+        new = _C.permute(new, [perm.index(d) for d in range(len(perm))])
+    if any(b is not None and b != slice(None) for b in plan.basic):
+        from ._indexing import setitem as basic_setitem
+        new = basic_setitem(xs, tuple(slice(None) if b is None else b for b in plan.basic), new)
+    return _C.reshape(new, list(x.shape)) if list(new.shape) != list(x.shape) else new
