@@ -17,6 +17,12 @@ from ._creation import __all__ as _a1
 from ._reductions import __all__ as _a2
 from ._shape import __all__ as _a3
 from ._ufuncs import __all__ as _a4
+from ._select import *  # noqa: F401,F403
+from ._sorting import *  # noqa: F401,F403
+from ._sets import *  # noqa: F401,F403
+from ._select import __all__ as _a5
+from ._sorting import __all__ as _a6
+from ._sets import __all__ as _a7
 
 # dtypes and constants are numpy's own objects: x.dtype == np.float32 holds either way
 bool_ = _np.bool_
@@ -35,4 +41,4 @@ AxisError = _np.exceptions.AxisError
 __all__ = (["ndarray", "sigmoid", "erf", "bool_", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
             "uint64", "float16", "float32", "float64", "half", "single", "double", "intp", "uintp", "dtype", "finfo",
             "iinfo", "result_type", "can_cast", "promote_types", "pi", "e", "inf", "nan", "euler_gamma", "newaxis"]
-           + _a1 + _a2 + _a3 + _a4)
+           + _a1 + _a2 + _a3 + _a4 + _a5 + _a6 + _a7)
