@@ -1,4 +1,4 @@
-// Sorting by LSD radix on order-preserving unsigned keys: floats map sign-magnitude to unsigned (both
+// Sorting by radix on order-preserving unsigned keys: floats map sign-magnitude to unsigned (both
 // zeros to one key, every NaN to the largest), signed ints flip the sign bit. Radix is stable, so
 // sort and argsort are numpy's kind='stable' for every kind. Digits that are equal in all keys are
 // skipped (small ints sort in one or two passes).
@@ -84,66 +84,99 @@ constexpr int64_t kSmall = 384;   // below this a comparison sort beats radix's 
 constexpr int64_t kParallelMin = 1 << 16;
 
 
-// Stable LSD radix sort of a[0..n) by key(a[i]) (key_bytes bytes); tmp has room for n items.
+constexpr int64_t kCacheBytes = 256 << 10;  // a bucket this small is LSD-sorted inside L2
+
+bool one_bucket(const uint32_t* h, int64_t n) {
+  for (int b = 0; b < 256; ++b) if (h[b] == uint64_t(n)) return true;
+  return false;
+}
+
+// Hybrid radix sort, stable: MSD passes split the data into buckets until a bucket fits in cache;
+// each bucket is then LSD-sorted there. Large arrays thus touch memory in few streaming passes, and
+// buckets are sorted in parallel. Digits on which all keys agree are skipped.
 template <class T, class KeyF>
-void radix_sort(T* a, T* tmp, int64_t n, int key_bytes, KeyF key, bool parallel) {
-  if (n < kSmall) {
-    std::stable_sort(a, a + n, [&](const T& x, const T& y) { return key(x) < key(y); });
-    return;
+struct Radix {
+  KeyF key;
+
+  int digit(const T& v, int d) const { return int((key(v) >> (8 * d)) & 255); }
+
+  // Sorts src[0..n) by digits dtop..0; the result lands in want (src or tmp), the other is scratch.
+  void lsd(T* src, T* tmp, int64_t n, int dtop, T* want) const {
+    if (n < kSmall) {
+      std::stable_sort(src, src + n, [&](const T& x, const T& y) { return key(x) < key(y); });
+      if (want != src) std::memcpy(want, src, n * sizeof(T));
+      return;
+    }
+    uint32_t h[8][256] = {};
+    for (int64_t i = 0; i < n; ++i) {
+      auto k = key(src[i]);
+      for (int d = 0; d <= dtop; ++d) ++h[d][(k >> (8 * d)) & 255];
+    }
+    T* a = src;
+    T* b = tmp;
+    for (int d = 0; d <= dtop; ++d) {
+      if (one_bucket(h[d], n)) continue;
+      int64_t o[256], run = 0;
+      for (int k = 0; k < 256; ++k) { o[k] = run; run += h[d][k]; }
+      for (int64_t i = 0; i < n; ++i) b[o[digit(a[i], d)]++] = a[i];
+      std::swap(a, b);
+    }
+    if (a != want) std::memcpy(want, a, n * sizeof(T));
   }
-  const int parts = parallel && n >= kParallelMin ? num_threads() : 1;
-  // Upfront: every digit's histogram per part (the first active pass uses them directly).
-  std::vector<uint32_t> all(static_cast<size_t>(parts) * key_bytes * 256, 0);
-  auto lo_of = [&](int p) { return n * p / parts; };
-  parallel_for(parts, 1, [&](int64_t pb, int64_t pe, int) {
-    for (int64_t p = pb; p < pe; ++p) {
-      uint32_t* h = &all[static_cast<size_t>(p) * key_bytes * 256];
-      for (int64_t i = lo_of(int(p)), e = lo_of(int(p) + 1); i < e; ++i) {
-        auto k = key(a[i]);
-        for (int d = 0; d < key_bytes; ++d) ++h[d * 256 + ((k >> (8 * d)) & 255)];
-      }
+
+  // Sorts data[0..n) by digits d..0 in place (scratch: tmp).
+  void msd(T* data, T* tmp, int64_t n, int d, bool parallel) const {
+    if (n * int64_t(sizeof(T)) <= kCacheBytes || n < kSmall) return lsd(data, tmp, n, d, data);
+    const int parts = parallel && n >= kParallelMin ? num_threads() : 1;
+    auto lo_of = [&](int64_t p) { return n * p / parts; };
+    std::vector<uint32_t> hist(static_cast<size_t>(parts) * 256, 0);
+    parallel_for(parts, 1, [&](int64_t pb, int64_t pe, int) {
+      for (int64_t p = pb; p < pe; ++p)
+        for (int64_t i = lo_of(p), e = lo_of(p + 1); i < e; ++i) ++hist[p * 256 + digit(data[i], d)];
+    });
+    uint32_t total[256] = {};
+    for (int p = 0; p < parts; ++p)
+      for (int k = 0; k < 256; ++k) total[k] += hist[p * 256 + k];
+    if (one_bucket(total, n)) {
+      if (d > 0) msd(data, tmp, n, d - 1, parallel);
+      return;
     }
-  });
-  std::vector<int> active;
-  for (int d = 0; d < key_bytes; ++d) {
-    bool trivial = false;
-    for (int b = 0; b < 256 && !trivial; ++b) {
-      uint64_t c = 0;
-      for (int p = 0; p < parts; ++p) c += all[(static_cast<size_t>(p) * key_bytes + d) * 256 + b];
-      trivial = c == static_cast<uint64_t>(n);
+    std::vector<int64_t> offs(static_cast<size_t>(parts) * 256);
+    int64_t starts[257], run = 0;
+    for (int k = 0; k < 256; ++k) {
+      starts[k] = run;
+      for (int p = 0; p < parts; ++p) { offs[p * 256 + k] = run; run += hist[p * 256 + k]; }
     }
-    if (!trivial) active.push_back(d);
-  }
-  T* src = a;
-  T* dst = tmp;
-  std::vector<int64_t> offs(static_cast<size_t>(parts) * 256);
-  std::vector<uint32_t> hist(static_cast<size_t>(parts) * 256);
-  for (size_t pass = 0; pass < active.size(); ++pass) {
-    const int d = active[pass], shift = 8 * d;
-    if (pass == 0) {
-      for (int p = 0; p < parts; ++p)
-        std::memcpy(&hist[p * 256], &all[(static_cast<size_t>(p) * key_bytes + d) * 256], 256 * sizeof(uint32_t));
-    } else {
-      std::fill(hist.begin(), hist.end(), 0);
-      parallel_for(parts, 1, [&](int64_t pb, int64_t pe, int) {
-        for (int64_t p = pb; p < pe; ++p)
-          for (int64_t i = lo_of(int(p)), e = lo_of(int(p) + 1); i < e; ++i) ++hist[p * 256 + ((key(src[i]) >> shift) & 255)];
-      });
-    }
-    int64_t run = 0;
-    for (int b = 0; b < 256; ++b)
-      for (int p = 0; p < parts; ++p) { offs[p * 256 + b] = run; run += hist[p * 256 + b]; }
+    starts[256] = n;
     parallel_for(parts, 1, [&](int64_t pb, int64_t pe, int) {
       for (int64_t p = pb; p < pe; ++p) {
         int64_t* o = &offs[p * 256];
-        for (int64_t i = lo_of(int(p)), e = lo_of(int(p) + 1); i < e; ++i) dst[o[(key(src[i]) >> shift) & 255]++] = src[i];
+        for (int64_t i = lo_of(p), e = lo_of(p + 1); i < e; ++i) tmp[o[digit(data[i], d)]++] = data[i];
       }
     });
-    std::swap(src, dst);
+    // The buckets are in tmp; each is sorted on the lower digits and lands back in data.
+    std::vector<int> small;
+    for (int k = 0; k < 256; ++k) {
+      const int64_t lo = starts[k], m = starts[k + 1] - lo;
+      if (m == 0) continue;
+      if (d == 0 || m * int64_t(sizeof(T)) <= kCacheBytes) { small.push_back(k); continue; }
+      msd(tmp + lo, data + lo, m, d - 1, parallel);
+      parallel_for(m, 1 << 16, [&](int64_t b, int64_t e, int) { std::memcpy(data + lo + b, tmp + lo + b, (e - b) * sizeof(T)); });
+    }
+    parallel_for(int64_t(small.size()), parallel ? 1 : int64_t(small.size()), [&](int64_t b, int64_t e, int) {
+      for (int64_t j = b; j < e; ++j) {
+        const int64_t lo = starts[small[j]], m = starts[small[j] + 1] - lo;
+        if (d == 0) std::memcpy(data + lo, tmp + lo, m * sizeof(T));
+        else lsd(tmp + lo, data + lo, m, d - 1, data + lo);
+      }
+    });
   }
-  if (src != a) {
-    parallel_for(n, 1 << 16, [&](int64_t b, int64_t e, int) { std::memcpy(a + b, src + b, (e - b) * sizeof(T)); });
-  }
+};
+
+// Stable radix sort of a[0..n) by key(a[i]) (key_bytes bytes); tmp has room for n items.
+template <class T, class KeyF>
+void radix_sort(T* a, T* tmp, int64_t n, int key_bytes, KeyF key, bool parallel) {
+  Radix<T, KeyF>{key}.msd(a, tmp, n, key_bytes - 1, parallel);
 }
 
 template <class T>
