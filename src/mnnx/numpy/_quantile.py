@@ -1,0 +1,154 @@
+"""Order statistics: quantile/percentile/median and their nan-ignoring forms. The reduced axes are
+moved last and sorted (NaNs last); the wanted ranks are gathered and interpolated as numpy does."""
+import numpy as _np
+
+from .. import _C
+from .._tensor import Var, operand, cast, _export
+from ._reductions import _axes, sum as _sum, mean as _mean
+from ._shape import moveaxis, reshape
+from ._sorting import sort
+from ._select import take_along_axis
+from ._ufuncs import isnan, where, floor
+
+__all__ = ["quantile", "percentile", "median", "nanquantile", "nanpercentile", "nanmedian"]
+
+_METHODS = ("linear", "lower", "higher", "nearest", "midpoint")
+
+
+def _rows(a, axis):
+    """(x with the reduced axes merged last, the keepdims shape)."""
+    x = operand(a)
+    axes = sorted({ax % x.ndim for ax in _axes(axis, x.ndim, allow_0d=False)}) if x.ndim else []
+    keep = [1 if d in axes or axis is None else n for d, n in enumerate(x.shape)]
+    rest = [d for d in range(x.ndim) if d not in axes]
+    y = _C.permute(x, rest + axes) if x.ndim else x
+    return reshape(y, [x.shape[d] for d in rest] + [-1]), keep
+
+
+def _q_array(q, scale, name):
+    qa = _np.asarray(_export(q) if isinstance(q, Var) else q, dtype=_np.float64) / scale
+    if not ((qa >= 0) & (qa <= 1)).all():
+        raise ValueError(f"{name} must be in the range [0, {100 if scale == 100 else 1}]")
+    return qa
+
+
+def _result_dtype(x, q):
+    if x.dtype.kind != "f":
+        return _np.dtype(_np.float64)
+    qd = q if isinstance(q, (int, float)) else (_export(q) if isinstance(q, Var) else _np.asarray(q))
+    return _np.result_type(x.dtype, qd)
+
+
+def _lerp(a, b, t):
+    d = b - a
+    return where(t >= 0.5, b - d * (1 - t), a + d * t)
+
+
+def _quantile(a, q, scale, name, axis, method, keepdims, skip_nan):
+    if method not in _METHODS:
+        raise ValueError(f"mnnx.numpy: quantile method {method!r} is not supported (one of {', '.join(_METHODS)})")
+    x = operand(a)
+    qa = _q_array(q, scale, name)
+    discrete = method in ("lower", "higher", "nearest")  # an element itself: the input's type
+    rdt = x.dtype if discrete else _result_dtype(x, q)
+    rows, keep = _rows(x, axis)
+    n = rows.shape[-1]
+    s = sort(cast(rows, rdt), axis=-1)
+    batch = list(rows.shape[:-1])
+    qf = operand(qa.reshape(-1))  # (Q,)
+    if skip_nan and rdt.kind == "f":
+        cnt = _sum(isnan(s) == False, axis=-1, keepdims=True)  # noqa: E712 (elementwise)
+    else:
+        cnt = _C.full_int(n, batch + [1], "l")
+    vi = qf * cast(cnt - 1, _np.float64)  # (batch, Q)
+    lo = floor(vi)
+    if method == "lower":
+        vi = lo
+    elif method == "higher":
+        vi = where(vi > lo, lo + 1, lo)
+    elif method == "nearest":
+        from ._ufuncs import rint
+        vi = rint(vi)  # half to even, as numpy's around
+    lo = floor(vi)
+    top = cast(cnt - 1, _np.float64)
+    lo_i = _export(cast(where(lo < 0, 0.0, where(lo > top, top, lo)), _np.int64))
+    hi_i = _export(cast(where(lo + 1 > top, where(top < 0, 0.0, top), lo + 1), _np.int64))
+    if n == 0:
+        r = _C.full(float("nan"), batch + [qa.size], rdt.char)
+    else:
+        va, vb = take_along_axis(s, lo_i, -1), take_along_axis(s, hi_i, -1)
+        g = cast(vi - lo, rdt)
+        if method == "midpoint":
+            g = where(vi == lo, cast(operand(0.0), rdt), cast(operand(0.5), rdt))
+        r = va if discrete else _lerp(va, vb, g)
+        if rdt.kind == "f":  # a NaN in a slice (or an all-NaN slice when skipping them) gives NaN
+            bad = (cnt == 0) if skip_nan else isnan(s[..., n - 1:])
+            r = where(bad, _np.nan, r)
+    r = moveaxis(r, -1, 0)  # q dims first, as numpy
+    out_shape = list(qa.shape) + (keep if keepdims else batch)
+    return cast(reshape(r, out_shape), rdt)
+
+
+def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False, *, weights=None,
+             interpolation=None):
+    if out is not None or weights is not None:
+        raise TypeError("quantile: out= and weights= are not supported by mnnx")
+    return _quantile(a, q, 1, "Quantiles", axis, interpolation or method, keepdims, False)
+
+
+def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False, *, weights=None,
+               interpolation=None):
+    if out is not None or weights is not None:
+        raise TypeError("percentile: out= and weights= are not supported by mnnx")
+    return _quantile(a, q, 100, "Percentiles", axis, interpolation or method, keepdims, False)
+
+
+def nanquantile(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False, *,
+                weights=None, interpolation=None):
+    if out is not None or weights is not None:
+        raise TypeError("nanquantile: out= and weights= are not supported by mnnx")
+    return _quantile(a, q, 1, "Quantiles", axis, interpolation or method, keepdims, True)
+
+
+def nanpercentile(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False, *,
+                  weights=None, interpolation=None):
+    if out is not None or weights is not None:
+        raise TypeError("nanpercentile: out= and weights= are not supported by mnnx")
+    return _quantile(a, q, 100, "Percentiles", axis, interpolation or method, keepdims, True)
+
+
+def _median(a, axis, keepdims, skip_nan):
+    """The mean of the two middle values (numpy's median is a mean, not a lerp)."""
+    x = operand(a)
+    rows, keep = _rows(x, axis)
+    n = rows.shape[-1]
+    batch = list(rows.shape[:-1])
+    rdt = x.dtype if x.dtype.kind == "f" else _np.dtype(_np.float64)
+    if n == 0:
+        return _C.full(float("nan"), keep if keepdims else batch, rdt.char)
+    s = sort(rows, axis=-1)
+    if skip_nan and x.dtype.kind == "f":
+        cnt = _sum(isnan(s) == False, axis=-1, keepdims=True)  # noqa: E712
+    else:
+        cnt = _C.full_int(n, batch + [1], "l")
+    lo = _export(where(cnt > 0, (cnt - 1) // 2, 0))
+    hi = _export(where(cnt > 0, cnt // 2, 0))
+    from ._shape import concatenate
+    pair = concatenate([take_along_axis(s, lo, -1), take_along_axis(s, hi, -1)], axis=-1)
+    r = _mean(pair, axis=-1, keepdims=True)
+    if x.dtype.kind == "f":
+        r = where((cnt == 0) if skip_nan else isnan(s[..., n - 1:]), _np.nan, r)
+    return cast(reshape(r, keep if keepdims else batch), rdt)
+
+
+def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
+    if out is not None:
+        raise TypeError("median: out= is not supported by mnnx")
+    return _median(a, axis, keepdims, False)
+
+
+def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False):
+    if out is not None:
+        raise TypeError("nanmedian: out= is not supported by mnnx")
+    return _median(a, axis, keepdims, True)
+
