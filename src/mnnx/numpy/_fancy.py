@@ -96,6 +96,8 @@ class _Plan:
                 terms.append([flat, dims, d])
                 d += v.ndim
             else:  # int or array: one dim
+                if kind == "int" and not -x.shape[d] <= v < x.shape[d]:  # checked even if the result is empty
+                    raise IndexError(f"index {v} is out of bounds for axis {d} with size {x.shape[d]}")
                 arr = _np.asarray(v, dtype=_np.int64)
                 terms.append([arr, [len(shape)], d])
                 shape.append(x.shape[d]); axis_of.append(d); basic.append(None)
