@@ -14,6 +14,11 @@ _INVALID = ("only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None
             "arrays are valid indices")
 
 
+def contig(a):
+    """a as a C-contiguous numpy array, 0-d kept 0-d (numpy's ascontiguousarray makes it 1-d)."""
+    return a if a.flags.c_contiguous else _np.array(a, order="C")
+
+
 def is_advanced(key):
     keys = key if isinstance(key, tuple) else (key,)
     return any(isinstance(k, (Var, _np.ndarray, list, bool, _np.bool_)) and not
@@ -92,7 +97,7 @@ class _Plan:
                 dims = list(range(len(shape), len(shape) + v.ndim))
                 for i in range(v.ndim):
                     shape.append(x.shape[d + i]); axis_of.append(d + i); basic.append(None)
-                flat = _C.np7_flatnonzero(_np.ascontiguousarray(v))
+                flat = _C.np7_flatnonzero(contig(v))
                 terms.append([flat, dims, d])
                 d += v.ndim
             else:  # int or array: one dim
@@ -123,7 +128,7 @@ class _Plan:
         arr = _export(sub)
         if perm != sorted(perm):
             arr = arr.transpose(perm)
-        return _np.ascontiguousarray(arr), xs, perm
+        return contig(arr), xs, perm
 
     def rows(self, src_shape):
         """Flat row index over the merged advanced dims (checked) and the number of rows there."""
@@ -132,14 +137,14 @@ class _Plan:
         n_rows = int(_np.prod(adv_sizes, dtype=_np.int64))
         if len(self.terms) == 1:
             idx, _, axis = self.terms[0]
-            return _np.ascontiguousarray(idx.reshape(-1)), n_rows, axis or 0
+            return contig(idx.reshape(-1)), n_rows, axis or 0
         m = int(_np.prod(self.bshape, dtype=_np.int64))
         out = _np.empty(m, _np.int64)
         specs, k = [], 0
         for idx, dims, axis in self.terms:
             n = int(_np.prod(adv_sizes[k:k + len(dims)], dtype=_np.int64))
             stride = int(_np.prod(adv_sizes[k + len(dims):], dtype=_np.int64))
-            specs.append((_np.ascontiguousarray(_np.broadcast_to(idx, self.bshape).reshape(-1)), n, stride,
+            specs.append((contig(_np.broadcast_to(idx, self.bshape).reshape(-1)), n, stride,
                           0 if axis is None else axis))
             k += len(dims)
         _C.np7_ravel_index(specs, out)
@@ -169,7 +174,7 @@ def getitem(x, key):
         nb = len(plan.bshape)
         order = list(range(nb, nb + p)) + list(range(nb)) + list(range(nb + p, out.ndim))
         out = out.transpose(order)
-    return _C.from_array(out) if out.flags.c_contiguous else _C.from_array(_np.ascontiguousarray(out))
+    return _C.from_array(out) if out.flags.c_contiguous else _C.from_array(contig(out))
 
 
 def _value_rows(value, dtype, res_shape, nb, p, row_elems):
@@ -191,9 +196,9 @@ def _value_rows(value, dtype, res_shape, nb, p, row_elems):
         order = list(range(p, p + nb)) + list(range(p)) + list(range(p + nb, len(res_shape)))
         vb = vb.transpose(order)
     if all(s == 0 for s in vb.strides[:nb]) or vb.size == 0:
-        block = _np.ascontiguousarray(vb[(0,) * nb] if vb.size else _np.zeros(vb.shape[nb:], vb.dtype))
+        block = contig(vb[(0,) * nb] if vb.size else _np.zeros(vb.shape[nb:], vb.dtype))
         return block.reshape(-1), 0
-    return _np.ascontiguousarray(vb).reshape(-1), row_elems * vb.itemsize
+    return contig(vb).reshape(-1), row_elems * vb.itemsize
 
 
 def setitem(x, key, value):

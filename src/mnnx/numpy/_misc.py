@@ -7,6 +7,7 @@ import numpy as _np
 
 from .. import _C
 from .._tensor import Var, operand, cast, _export
+from ._fancy import contig
 from ._reductions import _index, all as _all, sum as _sum, min as _min, max as _max
 from ._shape import _norm_axis, reshape, concatenate, broadcast_to, flip, transpose, broadcast_shapes
 from ._ufuncs import absolute, isfinite, isnan, where
@@ -130,7 +131,7 @@ def gradient(f, *varargs, axis=None, edge_order=1):
                 raise ValueError("when 1d, distances must match the length of the corresponding dimension")
             dv = cast(dv, _np.float64) if dv.dtype.kind in "iub" else dv
             steps = _export(dv[1:] - dv[:-1])
-            dx = float(steps[0]) if (steps == steps[0]).all() else _C.from_array(_np.ascontiguousarray(steps))
+            dx = float(steps[0]) if (steps == steps[0]).all() else _C.from_array(contig(steps))
         out.append(cast(_gradient_1d(xf, ax, dx, edge_order), otype))
     return out[0] if len(out) == 1 else tuple(out)
 
@@ -139,8 +140,8 @@ def _correlate_full(a, v):
     """numpy's correlate in 'full' mode: c[k] = sum_n a[n + k] * v[n], k from 1 - len(v) to len(a) - 1."""
     dt = _np.result_type(a.dtype, v.dtype)
     kdt = dt if dt.kind == "f" and dt.itemsize >= 4 else (_np.dtype(_np.float32) if dt.kind == "f" else _np.dtype(_np.int64))
-    aa = _np.ascontiguousarray(_export(cast(a, kdt)))
-    vv = _np.ascontiguousarray(_export(cast(v, kdt)))
+    aa = contig(_export(cast(a, kdt)))
+    vv = contig(_export(cast(v, kdt)))
     out = _np.empty(aa.size + vv.size - 1, kdt)
     _C.np7_correlate("f" if kdt == _np.float32 else "d" if kdt == _np.float64 else "l", aa, vv, 1 - vv.size, out)
     r = _C.from_array(out)
@@ -201,12 +202,12 @@ def interp(x, xp, fp, left=None, right=None, period=None):
         xpv, fpv = _fancy.getitem(xpv, (order,)), _fancy.getitem(fpv, (order,))
         xpv = concatenate((xpv[-1:] - period, xpv, xpv[0:1] + period))
         fpv = concatenate((fpv[-1:], fpv, fpv[0:1]))
-    fpa = _np.ascontiguousarray(_export(fpv))
+    fpa = contig(_export(fpv))
     lo = float(fpa[0]) if left is None else float(left)
     hi = float(fpa[-1]) if right is None else float(right)
-    xa = _np.ascontiguousarray(_export(xv))
+    xa = contig(_export(xv))
     out = _np.empty(xa.shape, _np.float64)
-    _C.np7_interp(xa.reshape(-1), _np.ascontiguousarray(_export(xpv)), fpa, lo, hi, out.reshape(-1))
+    _C.np7_interp(xa.reshape(-1), contig(_export(xpv)), fpa, lo, hi, out.reshape(-1))
     return _C.from_array(out)
 
 
@@ -221,7 +222,7 @@ def bincount(x, weights=None, minlength=0):
     minlength = _index(minlength)
     if minlength < 0:
         raise ValueError("'minlength' must not be negative")
-    xs = _np.ascontiguousarray(xs, dtype=_np.int64)
+    xs = contig(xs.astype(_np.int64, copy=False))
     if xs.size and int(_export(_min(_C.from_array(xs)))) < 0:
         raise ValueError("'list' argument must have no negative elements")
     nbins = builtins.max(int(_export(_max(_C.from_array(xs)))) + 1 if xs.size else 0, minlength)
@@ -229,7 +230,7 @@ def bincount(x, weights=None, minlength=0):
         out = _np.empty(nbins, _np.int64)
         _C.np7_bincount(xs, None, out)
     else:
-        w = _np.ascontiguousarray(_export(cast(operand(weights), _np.float64)))
+        w = contig(_export(cast(operand(weights), _np.float64)))
         if w.shape != xs.shape:
             raise ValueError("The weights and list don't have the same length.")
         out = _np.empty(nbins, _np.float64)

@@ -6,6 +6,7 @@ import numpy as _np
 
 from .. import _C
 from .._tensor import Var, operand, cast, _export
+from ._fancy import contig
 from ._reductions import _index, sum as _sum
 from ._shape import _norm_axis, moveaxis, reshape, broadcast_arrays, stack, broadcast_to
 from . import _fancy
@@ -143,7 +144,7 @@ def compress(condition, a, axis=None, out=None):
 def flatnonzero(a):
     x = operand(a)
     m = x if x._dtype_char == "?" else x != 0
-    return _C.from_array(_C.np7_flatnonzero(_np.ascontiguousarray(_export(reshape(m, -1)))))
+    return _C.from_array(_C.np7_flatnonzero(contig(_export(reshape(m, -1)))))
 
 
 def nonzero(a):

@@ -4,6 +4,7 @@ import numpy as _np
 
 from .. import _C
 from .._tensor import operand, cast, _export
+from ._fancy import contig
 from ._reductions import cumsum
 from ._shape import _norm_axis, moveaxis, reshape, concatenate
 from ._sorting import sort, argsort, searchsorted, lexsort
@@ -19,7 +20,7 @@ def _take(x, idx):
 
 def _run_starts(s, equal_nan):
     """Starts of the runs of equal values of sorted 1-D s (numpy int64 array)."""
-    arr = _np.ascontiguousarray(_export(s))
+    arr = contig(_export(s))
     starts = _C.np7_run_starts(s._dtype_char, arr)
     if not equal_nan and arr.dtype.kind == "f" and arr.size and _np.isnan(arr[-1]):
         first_nan = int(starts[-1])  # NaNs sort last, in one run: split it into singletons

@@ -4,6 +4,7 @@ import numpy as _np
 
 from .. import _C
 from .._tensor import Var, operand, _export
+from ._fancy import contig
 from ._shape import _norm_axis, moveaxis, reshape
 
 __all__ = ["sort", "argsort", "partition", "argpartition", "searchsorted", "lexsort"]
@@ -48,7 +49,7 @@ def sort(a, axis=-1, kind=None, order=None, *, stable=None):
 def argsort(a, axis=-1, kind=None, order=None, *, stable=None):
     _check_kind(kind, order)
     y, ax, x = _rows(a, axis)
-    arr = _np.ascontiguousarray(_export(y))
+    arr = contig(_export(y))
     n = arr.shape[-1] if arr.ndim else 1
     out = _np.empty(arr.shape, _np.int64)
     if arr.size:
@@ -90,11 +91,11 @@ def searchsorted(a, v, side="left", sorter=None):
     if xa.ndim != 1:
         raise ValueError("object too deep for desired array" if xa.ndim > 1 else "object of too small depth for desired array")
     dt = _C.result_type(xa, xv)
-    sa = _np.ascontiguousarray(_export(_C.cast(xa, dt)))
-    sv = _np.ascontiguousarray(_export(_C.cast(xv, dt)))
+    sa = contig(_export(_C.cast(xa, dt)))
+    sv = contig(_export(_C.cast(xv, dt)))
     perm = None
     if sorter is not None:
-        perm = _np.ascontiguousarray(_np.asarray(_export(sorter) if isinstance(sorter, Var) else sorter))
+        perm = contig(_np.asarray(_export(sorter) if isinstance(sorter, Var) else sorter))
         if perm.dtype.kind not in "iu":
             raise TypeError("sorter must only contain integers")
         perm = perm.astype(_np.int64, copy=False)
