@@ -43,6 +43,10 @@ void interp(const double* x, int64_t m, const double* xp, const double* fp, int6
   parallel_for(m, 4096, [&](int64_t b, int64_t e, int) {
     for (int64_t i = b; i < e; ++i) {
       const double xv = x[i];
+      if (n == 1) {  // numpy's one-knot case: plain comparisons (a NaN x gets the knot's value)
+        out[i] = xv < xp[0] ? left : xv > xp[0] ? right : fp[0];
+        continue;
+      }
       if (std::isnan(xv)) { out[i] = xv; continue; }
       // j: the last knot with xp[j] <= xv (-1 below the first)
       const int64_t j = std::upper_bound(xp, xp + n, xv) - xp - 1;

@@ -26,6 +26,8 @@ def _along(x, axis, s):
 
 def diff(a, n=1, axis=-1, prepend=_np._NoValue, append=_np._NoValue):
     n = _index(n)
+    if n == 0:
+        return operand(a)
     if n < 0:
         raise ValueError(f"order must be non-negative but got {n}")
     x = operand(a)
@@ -116,22 +118,26 @@ def gradient(f, *varargs, axis=None, edge_order=1):
         raise TypeError("invalid number of arguments")
     otype = x.dtype if x.dtype.kind == "f" else _np.dtype(_np.float64)
     xf = cast(x, otype)
+    dxs = []
+    for ax, d in zip(axes, spacing):  # spacings first: numpy checks them before the shapes
+        dv = operand(d)
+        if dv.ndim == 0:
+            dxs.append(float(_export(dv)))
+            continue
+        if dv.ndim != 1:
+            raise ValueError("distances must be either scalars or 1d")
+        if dv.shape[0] != x.shape[ax]:
+            raise ValueError("when 1d, distances must match the length of the corresponding dimension")
+        dv = cast(dv, _np.float64) if dv.dtype.kind in "iub" else dv
+        if dv.shape[0] < 2:  # where numpy fails, looking at the first step
+            raise IndexError("index 0 is out of bounds for axis 0 with size 0")
+        steps = _export(dv[1:] - dv[:-1])
+        dxs.append(float(steps[0]) if (steps == steps[0]).all() else _C.from_array(contig(steps)))
     out = []
-    for ax, d in zip(axes, spacing):
+    for ax, dx in zip(axes, dxs):
         if x.shape[ax] < edge_order + 1:
             raise ValueError("Shape of array too small to calculate a numerical gradient, at least (edge_order + 1) "
                              "elements are required.")
-        dv = operand(d)
-        if dv.ndim == 0:
-            dx = float(_export(dv))
-        else:
-            if dv.ndim != 1:
-                raise ValueError("distances must be either scalars or 1d")
-            if dv.shape[0] != x.shape[ax]:
-                raise ValueError("when 1d, distances must match the length of the corresponding dimension")
-            dv = cast(dv, _np.float64) if dv.dtype.kind in "iub" else dv
-            steps = _export(dv[1:] - dv[:-1])
-            dx = float(steps[0]) if (steps == steps[0]).all() else _C.from_array(contig(steps))
         out.append(cast(_gradient_1d(xf, ax, dx, edge_order), otype))
     return out[0] if len(out) == 1 else tuple(out)
 
@@ -213,7 +219,11 @@ def interp(x, xp, fp, left=None, right=None, period=None):
 
 def bincount(x, weights=None, minlength=0):
     xs = _export(x) if isinstance(x, Var) else _np.asarray(x)
-    if xs.size == 0 and xs.dtype.kind == "f":
+    if xs.dtype.kind == "f":
+        if xs.size:
+            import warnings
+            warnings.warn("Non-integer input passed to bincount. In a future version of NumPy, this will be an error. "
+                          "(Deprecated NumPy 2.1)", DeprecationWarning, stacklevel=2)
         xs = xs.astype(_np.int64)
     if xs.ndim != 1:
         raise ValueError("object too deep for desired array" if xs.ndim > 1 else "object of too small depth for desired array")
@@ -249,7 +259,7 @@ def digitize(x, bins, right=False):
             return searchsorted(b, x, side="left" if right else "right")
         if not _export(b[1:] <= b[:-1]).all():
             raise ValueError("bins must be monotonically increasing or decreasing")
-        return ba.size - searchsorted(b[::-1], x, side="right" if right else "left")
+        return ba.size - searchsorted(b[::-1], x, side="left" if right else "right")
     return searchsorted(b, x, side="left" if right else "right")
 
 

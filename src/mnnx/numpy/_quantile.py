@@ -18,11 +18,14 @@ _METHODS = ("linear", "lower", "higher", "nearest", "midpoint")
 def _rows(a, axis):
     """(x with the reduced axes merged last, the keepdims shape)."""
     x = operand(a)
-    axes = sorted({ax % x.ndim for ax in _axes(axis, x.ndim, allow_0d=False)}) if x.ndim else []
+    listed = [ax % x.ndim for ax in _axes(axis, x.ndim, allow_0d=False)]
+    if len(set(listed)) != len(listed):
+        raise ValueError("repeated axis")
+    axes = sorted(listed)
     keep = [1 if d in axes or axis is None else n for d, n in enumerate(x.shape)]
     rest = [d for d in range(x.ndim) if d not in axes]
     y = _C.permute(x, rest + axes) if x.ndim else x
-    return reshape(y, [x.shape[d] for d in rest] + [-1]), keep
+    return reshape(y, [x.shape[d] for d in rest] + [int(_np.prod([x.shape[d] for d in axes], dtype=_np.int64))]), keep
 
 
 def _q_array(q, scale, name):
@@ -49,6 +52,9 @@ def _quantile(a, q, scale, name, axis, method, keepdims, skip_nan):
         raise ValueError(f"mnnx.numpy: quantile method {method!r} is not supported (one of {', '.join(_METHODS)})")
     x = operand(a)
     qa = _q_array(q, scale, name)
+    if skip_nan and x.size == 0:  # numpy answers nanmean here, whatever q's shape
+        from ._nanfuncs import nanmean
+        return nanmean(x, axis=axis, keepdims=keepdims)
     discrete = method in ("lower", "higher", "nearest")  # an element itself: the input's type
     rdt = x.dtype if discrete else _result_dtype(x, q)
     rows, keep = _rows(x, axis)
@@ -74,6 +80,8 @@ def _quantile(a, q, scale, name, axis, method, keepdims, skip_nan):
     lo_i = _export(cast(where(lo < 0, 0.0, where(lo > top, top, lo)), _np.int64))
     hi_i = _export(cast(where(lo + 1 > top, where(top < 0, 0.0, top), lo + 1), _np.int64))
     if n == 0:
+        if not skip_nan:  # numpy fails looking at the last element of the empty axis
+            raise IndexError("index -1 is out of bounds for axis 0 with size 0")
         r = _C.full(float("nan"), batch + [qa.size], rdt.char)
     else:
         va, vb = take_along_axis(s, lo_i, -1), take_along_axis(s, hi_i, -1)
@@ -120,6 +128,9 @@ def nanpercentile(a, q, axis=None, out=None, overwrite_input=False, method="line
 def _median(a, axis, keepdims, skip_nan):
     """The mean of the two middle values (numpy's median is a mean, not a lerp)."""
     x = operand(a)
+    if skip_nan and x.size == 0:
+        from ._nanfuncs import nanmean
+        return nanmean(x, axis=axis, keepdims=keepdims)
     rows, keep = _rows(x, axis)
     n = rows.shape[-1]
     batch = list(rows.shape[:-1])

@@ -66,7 +66,7 @@ def unique(ar, return_index=False, return_inverse=False, return_counts=False, ax
 def _unique_axis(x, ax, return_index, return_inverse, return_counts):
     y = moveaxis(x, ax, 0)
     n = y.shape[0]
-    rows = reshape(y, [n, -1])
+    rows = reshape(y, [n, int(_np.prod(y.shape[1:], dtype=_np.int64))])
     if rows.shape[1] == 0 or n == 0:
         starts = _np.zeros(min(n, 1), _np.int64)
         perm = _C.iota([n], 0, "l")
