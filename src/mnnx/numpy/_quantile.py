@@ -55,6 +55,10 @@ def _quantile(a, q, scale, name, axis, method, keepdims, skip_nan):
     if skip_nan and x.size == 0:  # numpy answers nanmean here, whatever q's shape
         from ._nanfuncs import nanmean
         return nanmean(x, axis=axis, keepdims=keepdims)
+    _rows(x, axis)  # the axis checks come first
+    if skip_nan and x.dtype.kind == "f" and (axis is None or x.ndim == 1) and bool(_export(isnan(x).all())):
+        # numpy's one-slice path answers an all-NaN input in the input's type
+        return _C.full(float("nan"), list(qa.shape) + ([1] * x.ndim if keepdims else []), x._dtype_char)
     discrete = method in ("lower", "higher", "nearest")  # an element itself: the input's type
     rdt = x.dtype if discrete else _result_dtype(x, q)
     rows, keep = _rows(x, axis)
