@@ -21,6 +21,12 @@ void gather_rows(const char* src, int64_t n_rows, int64_t row_bytes, const int64
 // dst = src with dst[idx[i]] = val[i] (val_step 0: the same row every time); the last write wins.
 void scatter_rows(const char* src, char* dst, int64_t n_rows, int64_t row_bytes, const int64_t* idx, int64_t m,
                   int64_t axis, const char* val, int64_t val_step);
+// Boolean-mask forms of gather/scatter over rows (mask bytes are 0 or 1): no index array is built.
+int64_t count_mask(const uint8_t* mask, int64_t n);
+void compress_rows(const char* src, const uint8_t* mask, int64_t n_rows, int64_t row_bytes, char* out);
+// dst = src with the masked rows replaced, in order, by val rows (val_step 0: the same row each time).
+void masked_assign(const char* src, char* dst, const uint8_t* mask, int64_t n_rows, int64_t row_bytes, const char* val,
+                   int64_t val_step);
 // Positions of nonzero bytes-elements (itemsize bytes each) in C order.
 std::vector<int64_t> flatnonzero(const char* data, int64_t n, int64_t itemsize);
 

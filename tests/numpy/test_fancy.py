@@ -183,3 +183,21 @@ def test_setitem_value_errors():
         xi[[0]] = 300
     xi[[1, 2]] = 2.7  # truncates, as numpy
     assert xi.tolist() == [0, 2, 2, 0]
+
+
+@pytest.mark.parametrize("dt, inner", [(np.float32, ()), (np.float64, ()), (np.int16, ()), (np.float32, (3,))])
+def test_large_masks_threads(dt, inner):
+    """The lone-mask kernels (no index array) across thread parts, values per row and broadcast."""
+    rng = np.random.default_rng(1)
+    a = rng.random((200_003,) + inner).astype(dt)
+    m = rng.random(200_003) < 0.3
+    m[-50:] = False  # a part ending in false rows
+    x = mnp.asarray(a)
+    assert_matches(x[m], a[m], rtol=0)
+    v = rng.random((int(m.sum()),) + inner).astype(dt)
+    for val in (v, dt(7)):
+        b = a.copy()
+        b[m] = val
+        y = mnp.asarray(a.copy())
+        y[m] = val
+        assert_matches(y, b, rtol=0)

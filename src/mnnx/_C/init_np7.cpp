@@ -61,6 +61,29 @@ void init_np7(nb::module_& m) {
     np7::scatter_rows(static_cast<const char*>(src.data()), static_cast<char*>(dst.data()), n_rows, row_bytes, idx.data(),
                       mcount, axis, static_cast<const char*>(val.data()), val_step);
   });
+  using Mask = nb::ndarray<const bool, nb::ro, nb::c_contig, nb::device::cpu>;
+  m.def("np7_count_mask", [](Mask mask) {
+    nb::gil_scoped_release unlocked;
+    return np7::count_mask(reinterpret_cast<const uint8_t*>(mask.data()), int64_t(mask.size()));
+  });
+  m.def("np7_compress", [](In src, Mask mask, int64_t row_bytes, Out out) {
+    const int64_t n = int64_t(mask.size());
+    need(bytes(src) == n * row_bytes, "compress");
+    const uint8_t* mk = reinterpret_cast<const uint8_t*>(mask.data());
+    need(int64_t(out.nbytes()) == np7::count_mask(mk, n) * row_bytes, "compress");
+    nb::gil_scoped_release unlocked;
+    np7::compress_rows(static_cast<const char*>(src.data()), mk, n, row_bytes, static_cast<char*>(out.data()));
+  });
+  m.def("np7_masked_assign", [](In src, Out dst, Mask mask, int64_t row_bytes, In val, int64_t val_step) {
+    const int64_t n = int64_t(mask.size());
+    const uint8_t* mk = reinterpret_cast<const uint8_t*>(mask.data());
+    need(bytes(src) == n * row_bytes && int64_t(dst.nbytes()) == n * row_bytes, "masked_assign");
+    const int64_t k = np7::count_mask(mk, n);
+    need(k == 0 || bytes(val) >= (k - 1) * val_step + row_bytes, "masked_assign");
+    nb::gil_scoped_release unlocked;
+    np7::masked_assign(static_cast<const char*>(src.data()), static_cast<char*>(dst.data()), mk, n, row_bytes,
+                       static_cast<const char*>(val.data()), val_step);
+  });
   m.def("np7_flatnonzero", [](In mask) {
     need(mask.itemsize() == 1, "flatnonzero");
     std::vector<int64_t> r;

@@ -83,7 +83,7 @@ class _Plan:
                     basic.append(slice(None))
                     continue
                 basic.append(None)
-                terms.append([_np.zeros(1 if v else 0, _np.int64), [len(shape) - 1], None])
+                terms.append([_np.zeros(1 if v else 0, _np.int64), [len(shape) - 1], None, None])
                 adv_pos.append(pos)
                 continue
             if kind == "slice":
@@ -97,23 +97,27 @@ class _Plan:
                 dims = list(range(len(shape), len(shape) + v.ndim))
                 for i in range(v.ndim):
                     shape.append(x.shape[d + i]); axis_of.append(d + i); basic.append(None)
-                flat = _C.np7_flatnonzero(contig(v))
-                terms.append([flat, dims, d])
+                terms.append([None, dims, d, contig(v)])  # its positions are found only if needed
                 d += v.ndim
             else:  # int or array: one dim
                 if kind == "int" and not -x.shape[d] <= v < x.shape[d]:  # checked even if the result is empty
                     raise IndexError(f"index {v} is out of bounds for axis {d} with size {x.shape[d]}")
                 arr = _np.asarray(v, dtype=_np.int64)
-                terms.append([arr, [len(shape)], d])
+                terms.append([arr, [len(shape)], d, None])
                 shape.append(x.shape[d]); axis_of.append(d); basic.append(None)
                 d += 1
             adv_pos.append(pos)
         self.xs_shape = shape
         self.basic = basic          # per xs dim: a slice, or None for an advanced dim
-        self.terms = terms          # [index array, xs dims it covers, x axis for messages]
+        self.terms = terms          # [index array, xs dims it covers, x axis for messages, mask or None]
         self.adjacent = bool(adv_pos) and adv_pos[-1] - adv_pos[0] == len(adv_pos) - 1
+        self.mask = terms[0][3] if len(terms) == 1 else None  # a lone mask: gathered without indices
+        for t in terms:
+            if t[3] is not None and self.mask is None:
+                t[0] = _C.np7_flatnonzero(t[3])
         try:
-            self.bshape = tuple(_np.broadcast_shapes(*[t[0].shape for t in terms]))
+            self.bshape = ((_C.np7_count_mask(self.mask.reshape(-1)),) if self.mask is not None else
+                           tuple(_np.broadcast_shapes(*[t[0].shape for t in terms])))
         except ValueError:
             shapes = " ".join(str(t[0].shape) for t in terms)
             raise IndexError(f"shape mismatch: indexing arrays could not be broadcast together with shapes {shapes}") from None
@@ -136,12 +140,12 @@ class _Plan:
         adv_sizes = list(src_shape[:nadv])
         n_rows = int(_np.prod(adv_sizes, dtype=_np.int64))
         if len(self.terms) == 1:
-            idx, _, axis = self.terms[0]
+            idx, _, axis, _ = self.terms[0]
             return contig(idx.reshape(-1)), n_rows, axis or 0
         m = int(_np.prod(self.bshape, dtype=_np.int64))
         out = _np.empty(m, _np.int64)
         specs, k = [], 0
-        for idx, dims, axis in self.terms:
+        for idx, dims, axis, _ in self.terms:
             n = int(_np.prod(adv_sizes[k:k + len(dims)], dtype=_np.int64))
             stride = int(_np.prod(adv_sizes[k + len(dims):], dtype=_np.int64))
             specs.append((contig(_np.broadcast_to(idx, self.bshape).reshape(-1)), n, stride,
@@ -163,12 +167,15 @@ def _first_adv_rest_before(plan):
 def getitem(x, key):
     plan = _Plan(x, key)
     src, _, perm = plan.source(x)
-    idx, n_rows, axis = plan.rows(src.shape)
     nadv = sum(len(t[1]) for t in plan.terms)
     rest = src.shape[nadv:]
     row_bytes = int(_np.prod(rest, dtype=_np.int64)) * src.itemsize
     out = _np.empty(plan.bshape + rest, src.dtype)
-    _C.np7_gather(src.reshape(-1), n_rows, row_bytes, idx, axis, out.reshape(-1))
+    if plan.mask is not None:
+        _C.np7_compress(src.reshape(-1), plan.mask.reshape(-1), row_bytes, out.reshape(-1))
+    else:
+        idx, n_rows, axis = plan.rows(src.shape)
+        _C.np7_gather(src.reshape(-1), n_rows, row_bytes, idx, axis, out.reshape(-1))
     p = plan.place(_first_adv_rest_before(plan))
     if p:
         nb = len(plan.bshape)
@@ -205,7 +212,6 @@ def setitem(x, key, value):
     """x with the indexed elements replaced (a new array; the caller rebinds its name)."""
     plan = _Plan(x, key)
     src, xs, perm = plan.source(x)
-    idx, n_rows, axis = plan.rows(src.shape)
     nadv = sum(len(t[1]) for t in plan.terms)
     rest = src.shape[nadv:]
     row_elems = int(_np.prod(rest, dtype=_np.int64))
@@ -214,7 +220,11 @@ def setitem(x, key, value):
     res_shape = tuple(rest[:p]) + plan.bshape + tuple(rest[p:])
     val, step = _value_rows(value, src.dtype, res_shape, nb, p, row_elems)
     dst = _np.empty_like(src)
-    _C.np7_scatter(src.reshape(-1), dst.reshape(-1), n_rows, row_elems * src.itemsize, idx, axis, val, step)
+    if plan.mask is not None:
+        _C.np7_masked_assign(src.reshape(-1), dst.reshape(-1), plan.mask.reshape(-1), row_elems * src.itemsize, val, step)
+    else:
+        idx, n_rows, axis = plan.rows(src.shape)
+        _C.np7_scatter(src.reshape(-1), dst.reshape(-1), n_rows, row_elems * src.itemsize, idx, axis, val, step)
     new = _C.from_array(dst)
     if perm != sorted(perm):
         new = _C.permute(new, [perm.index(d) for d in range(len(perm))])
