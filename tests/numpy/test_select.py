@@ -125,3 +125,26 @@ def test_grids():
         mnp.ix_(np.zeros((2, 2), int))
     with pytest.raises(ValueError):
         mnp.meshgrid([1], indexing="xx")
+
+
+def test_array_methods():
+    a = np.array([[3.0, 1.0, 2.0], [0.5, np.nan, -1.0]])
+    x = mnp.asarray(a.copy())
+    check(lambda: a.argsort(kind="stable"), lambda: x.argsort())
+    check(lambda: a.nonzero(), lambda: x.nonzero())
+    check(lambda: a.diagonal(1), lambda: x.diagonal(1))
+    check(lambda: a.trace(), lambda: x.trace())
+    check(lambda: a.take([0, -1], axis=1), lambda: x.take([0, -1], axis=1))
+    check(lambda: a.compress([True, False, True], axis=1), lambda: x.compress([True, False, True], axis=1))
+    check(lambda: a[0].searchsorted(2.5), lambda: x[0].searchsorted(2.5))
+    check(lambda: np.array([0, 1, 0]).choose([[1, 2, 3], [4, 5, 6]]), lambda: mnp.asarray([0, 1, 0]).choose([[1, 2, 3], [4, 5, 6]]))
+    b = a.copy()
+    b.sort(axis=0)
+    x.sort(axis=0)
+    check(lambda: b, lambda: x)
+    b.put([0, 5], [9, 8])
+    x.put([0, 5], [9, 8])
+    check(lambda: b, lambda: x)
+    y = mnp.asarray(np.array([5, 1, 4, 2]))
+    y.partition(1)
+    assert y.tolist()[1] == 2 and sorted(y.tolist()[:1]) == [1]

@@ -29,6 +29,7 @@ from ._quantile import *  # noqa: F401,F403
 from ._misc import __all__ as _a8
 from ._nanfuncs import __all__ as _a9
 from ._quantile import __all__ as _a10
+from . import _array_methods  # noqa: F401  (sort, argsort, nonzero, take, ... as methods)
 
 # dtypes and constants are numpy's own objects: x.dtype == np.float32 holds either way
 bool_ = _np.bool_
