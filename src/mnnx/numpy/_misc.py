@@ -154,12 +154,17 @@ def _correlate_full(a, v):
     return (r != 0) if dt == _np.bool_ else cast(r, dt)
 
 
-def correlate(a, v, mode="valid"):
+def _vectors(a, v):
     x, y = reshape(operand(a), -1), reshape(operand(v), -1)
     if x.shape[0] == 0:
         raise ValueError("a cannot be empty")
     if y.shape[0] == 0:
         raise ValueError("v cannot be empty")
+    return x, y
+
+
+def correlate(a, v, mode="valid"):
+    x, y = _vectors(a, v)
     if mode not in ("valid", "same", "full"):
         raise ValueError(f"mode must be one of 'valid', 'same', or 'full' (got {mode!r})")
     full = _correlate_full(x, y)
@@ -175,11 +180,7 @@ def correlate(a, v, mode="valid"):
 
 
 def convolve(a, v, mode="full"):
-    x, y = reshape(operand(a), -1), reshape(operand(v), -1)
-    if x.shape[0] == 0:
-        raise ValueError("a cannot be empty")
-    if y.shape[0] == 0:
-        raise ValueError("v cannot be empty")
+    x, y = _vectors(a, v)
     if y.shape[0] > x.shape[0]:
         x, y = y, x
     return correlate(x, y[::-1], mode)
