@@ -201,3 +201,25 @@ def test_large_masks_threads(dt, inner):
         y = mnp.asarray(a.copy())
         y[m] = val
         assert_matches(y, b, rtol=0)
+
+
+def test_setitem_never_changes_what_others_see():
+    """setitem may write in place only when nothing else can see the memory: lazy consumers, views
+    and exported numpy arrays keep the old values, and the user's numpy array is never written."""
+    base = np.arange(8.0)
+    x = mnp.asarray(base)
+    x[[0]] = -1.0  # the first write copies: base is the user's
+    assert base[0] == 0.0
+    lazy = x + 0
+    view = x[2:5]
+    exported = np.asarray(x)
+    x[[2, 3]] = 100.0  # others hold x's memory now: a copy again
+    x[x > 50] = 7.0
+    assert lazy.tolist() == [-1.0, 1, 2, 3, 4, 5, 6, 7]
+    assert view.tolist() == [2.0, 3, 4]
+    assert exported.tolist() == [-1.0, 1, 2, 3, 4, 5, 6, 7]
+    del lazy, view, exported
+    for _ in range(3):  # alone now: in place, repeatedly
+        x[[1, -1]] = x[[1, -1]] + 1  # the value reads x before the write
+        x[np.array([True] + [False] * 7)] = 5.0
+    assert x.tolist() == [5.0, 4, 7, 7, 4, 5, 6, 10]

@@ -3,11 +3,17 @@
 #include <nanobind/nanobind.h>
 #include <nanobind/ndarray.h>
 #include <nanobind/stl/optional.h>
+#include <nanobind/stl/string.h>
 #include <nanobind/stl/tuple.h>
 #include <nanobind/stl/vector.h>
 
+#include <string>
+
+#include "core/dtype.h"
 #include "core/errors.h"
+#include "core/graph.h"
 #include "core/np7/np7.h"
+#include "src/mnnx/_C/var.h"
 
 namespace nb = nanobind;
 
@@ -35,6 +41,24 @@ nb::object vector_array(std::vector<int64_t>&& v) {
 }  // namespace
 
 void init_np7(nb::module_& m) {
+  // Results of the eager kernels live in mnnx's own memory (cached large blocks, no page faults).
+  m.def("np7_empty", [](std::vector<int64_t> shape, const std::string& c) {
+    DType d;
+    if (c.size() != 1 || !dtype_from_char(c[0], &d)) fail(ErrKind::TYPE, "data type '" + c + "' not understood by mnnx");
+    return Var(make_empty(d, shape));
+  });
+  // True when nothing but this handle can see v's memory: a realized, contiguous buffer of mnnx's own
+  // that no other node, view or exported array shares. A setitem may then write it in place, unseen.
+  m.def("np7_exclusive", [](const Var& v) {
+    const Node& n = *v.node;
+    if (!n.realized() || n.buf->owner || v.node.use_count() != 1 || n.buf.use_count() != 1 || n.offset != 0) return false;
+    int64_t expect = 1;
+    for (int d = n.ndim() - 1; d >= 0; --d) {
+      if (n.shape[d] != 1 && n.strides[d] != expect) return false;
+      expect *= n.shape[d];
+    }
+    return n.buf->bytes >= size_t(n.size()) * dtype_size(n.dtype);
+  });
   m.def("np7_ravel_index", [](std::vector<std::tuple<I64, int64_t, int64_t, int64_t>> terms, Out out) {
     const int64_t mcount = int64_t(out.size());
     need(out.dtype() == nb::dtype<int64_t>(), "ravel_index");

@@ -164,24 +164,30 @@ def _first_adv_rest_before(plan):
     return sum(1 for d in range(first) if plan.basic[d] is not None)
 
 
+def _new(shape, x):
+    """A fresh array in mnnx's memory and a writable numpy view of it for a kernel to fill."""
+    r = _C.np7_empty(list(shape), x._dtype_char)
+    return r, r._numpy(True)
+
+
 def getitem(x, key):
     plan = _Plan(x, key)
     src, _, perm = plan.source(x)
     nadv = sum(len(t[1]) for t in plan.terms)
     rest = src.shape[nadv:]
     row_bytes = int(_np.prod(rest, dtype=_np.int64)) * src.itemsize
-    out = _np.empty(plan.bshape + rest, src.dtype)
+    r, out = _new(plan.bshape + rest, x)
     if plan.mask is not None:
         _C.np7_compress(src.reshape(-1), plan.mask.reshape(-1), row_bytes, out.reshape(-1))
     else:
         idx, n_rows, axis = plan.rows(src.shape)
         _C.np7_gather(src.reshape(-1), n_rows, row_bytes, idx, axis, out.reshape(-1))
+    del out
     p = plan.place(_first_adv_rest_before(plan))
     if p:
         nb = len(plan.bshape)
-        order = list(range(nb, nb + p)) + list(range(nb)) + list(range(nb + p, out.ndim))
-        out = out.transpose(order)
-    return _C.from_array(out) if out.flags.c_contiguous else _C.from_array(contig(out))
+        r = _C.permute(r, list(range(nb, nb + p)) + list(range(nb)) + list(range(nb + p, r.ndim)))
+    return r
 
 
 def _value_rows(value, dtype, res_shape, nb, p, row_elems):
@@ -209,7 +215,9 @@ def _value_rows(value, dtype, res_shape, nb, p, row_elems):
 
 
 def setitem(x, key, value):
-    """x with the indexed elements replaced (a new array; the caller rebinds its name)."""
+    """x with the indexed elements replaced: a new array (the caller rebinds its name), or x itself
+    updated in place when nothing else can see its memory (no other node, view or exported array)."""
+    alone = _C.np7_exclusive(x)  # asked first: what follows takes views of x
     plan = _Plan(x, key)
     src, xs, perm = plan.source(x)
     nadv = sum(len(t[1]) for t in plan.terms)
@@ -219,16 +227,23 @@ def setitem(x, key, value):
     p = plan.place(_first_adv_rest_before(plan))
     res_shape = tuple(rest[:p]) + plan.bshape + tuple(rest[p:])
     val, step = _value_rows(value, src.dtype, res_shape, nb, p, row_elems)
-    dst = _np.empty_like(src)
+    basic = any(b is not None and b != slice(None) for b in plan.basic)
+    if alone and not basic and perm == sorted(perm) and xs is x:
+        new, dst = x, None
+        src = dst = x._numpy(True)
+    else:
+        new, dst = _new(src.shape, x)
     if plan.mask is not None:
         _C.np7_masked_assign(src.reshape(-1), dst.reshape(-1), plan.mask.reshape(-1), row_elems * src.itemsize, val, step)
     else:
         idx, n_rows, axis = plan.rows(src.shape)
         _C.np7_scatter(src.reshape(-1), dst.reshape(-1), n_rows, row_elems * src.itemsize, idx, axis, val, step)
-    new = _C.from_array(dst)
+    del src, dst
+    if new is x:
+        return x
     if perm != sorted(perm):
         new = _C.permute(new, [perm.index(d) for d in range(len(perm))])
-    if any(b is not None and b != slice(None) for b in plan.basic):
+    if basic:
         from ._indexing import setitem as basic_setitem
         new = basic_setitem(xs, tuple(slice(None) if b is None else b for b in plan.basic), new)
     return _C.reshape(new, list(x.shape)) if list(new.shape) != list(x.shape) else new

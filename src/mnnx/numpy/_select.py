@@ -44,7 +44,13 @@ def take(a, indices, axis=None, out=None, mode="raise"):
         x, ax = reshape(x, -1), 0
     else:
         ax = _norm_axis(axis, x.ndim)
-    idx = _mode_indices(_int_indices(indices), x.shape[ax], mode)
+    raw = _int_indices(indices)
+    out_shape = list(x.shape[:ax]) + list(raw.shape) + list(x.shape[ax + 1:])
+    if int(_np.prod(x.shape[:ax], dtype=_np.int64)) == 0:  # numpy's loop over the outer dims checks nothing
+        return _C.full_int(0, out_shape, "l").astype(x.dtype)
+    if x.shape[ax] == 0 and int(_np.prod(out_shape, dtype=_np.int64)):
+        raise IndexError("cannot do a non-empty take from an empty axes.")
+    idx = _mode_indices(raw, x.shape[ax], mode)
     if idx.ndim == 0:
         return x[(slice(None),) * ax + (int(idx),)]
     return _fancy.getitem(x, (slice(None),) * ax + (idx,))
