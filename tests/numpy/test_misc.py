@@ -83,7 +83,9 @@ def test_interp(n, m, seed, lr, period):
     check(lambda: np.interp(2.5, xp, fp), lambda: mnp.interp(2.5, xp, fp), rtol=1e-12)
 
 
-@given(n=st.integers(0, 60), seed=st.integers(0, 99), bins=st.sampled_from([1, 3, 10, [-1.0, 0.0, 0.5, 2.0]]),
+@given(n=st.integers(0, 60), seed=st.integers(0, 99),
+       bins=st.sampled_from([1, 3, 10, [-1.0, 0.0, 0.5, 2.0], "auto", "fd", "doane", "scott", "stone", "rice", "sturges",
+                             "sqrt"]),
        rng_arg=st.sampled_from([None, (-1.0, 1.0), (0, 0)]), weights=st.booleans(), density=st.booleans(),
        dt=st.sampled_from(["float64", "float32", "int64"]))
 def test_histogram(n, seed, bins, rng_arg, weights, density, dt):

@@ -52,7 +52,9 @@ def test_nan_reductions(shape, dt, seed, axis, keepdims):
 @given(shape=shapes(min_dims=0, max_dims=3, max_side=5), dt=st.sampled_from(["float32", "float64", "int32"]),
        seed=st.integers(0, 99), axis=st.sampled_from([None, 0, -1, (0, -1)]), keepdims=st.booleans(),
        q=st.sampled_from([0.0, 0.37, 1.0, [0.25, 0.5], [[0.1], [0.9]]]),
-       method=st.sampled_from(["linear", "lower", "higher", "nearest", "midpoint"]), nan_free=st.booleans())
+       method=st.sampled_from(["linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf", "averaged_inverted_cdf",
+                               "closest_observation", "interpolated_inverted_cdf", "hazen", "weibull", "median_unbiased",
+                               "normal_unbiased"]), nan_free=st.booleans())
 def test_quantiles(shape, dt, seed, axis, keepdims, q, method, nan_free):
     a = _with_nans(dt, shape, seed)
     if nan_free and a.dtype.kind == "f":

@@ -8,7 +8,7 @@ import numpy as _np
 from .. import _C
 from .._tensor import Var, operand, cast, _export
 from ._fancy import contig
-from ._reductions import _index, all as _all, sum as _sum, min as _min, max as _max
+from ._reductions import _index, all as _all, sum as _sum, min as _min, max as _max, mean, std
 from ._shape import _norm_axis, reshape, concatenate, broadcast_to, flip, transpose, broadcast_shapes
 from ._ufuncs import absolute, isfinite, isnan, where
 from ._sorting import searchsorted
@@ -264,10 +264,87 @@ def digitize(x, bins, right=False):
     return searchsorted(b, x, side="left" if right else "right")
 
 
+def _bin_width(name, x, lo, hi):
+    """numpy's bin-width estimators (x: the data inside the range, not empty)."""
+    n = x.shape[0]
+    ptp = _export(_max(x)) - _export(_min(x))
+    if name == "sqrt":
+        return ptp / _np.sqrt(n)
+    if name == "sturges":
+        return ptp / (_np.log2(n) + 1.0)
+    if name == "rice":
+        return ptp / (2.0 * n ** (1.0 / 3))
+    if name == "scott":
+        return (24.0 * _np.pi ** 0.5 / n) ** (1.0 / 3.0) * _export(std(x))
+    if name == "fd":
+        from ._quantile import percentile
+        q75, q25 = _export(percentile(x, [75, 25]))
+        return 2.0 * (q75 - q25) * n ** (-1.0 / 3.0)
+    if name == "auto":
+        fd, st, sq = (_bin_width(k, x, lo, hi) for k in ("fd", "sturges", "sqrt"))
+        return builtins.min(builtins.max(fd, sq / 2), st)  # numpy 2.4: fd, but no more bins than sqrt's twice
+    if name == "doane":
+        if n > 2:
+            sg1 = _np.sqrt(6.0 * (n - 2) / ((n + 1.0) * (n + 3)))
+            sigma = _export(std(x))
+            if sigma > 0.0:
+                g1 = _export(mean(((x - mean(x)) / sigma) ** 3))
+                return ptp / (1.0 + _np.log2(n) + _np.log2(1.0 + _np.absolute(g1) / sg1))
+        return 0.0
+    # stone: the bin count minimising an estimate of the integrated squared error
+    if n <= 1 or ptp == 0:
+        return 0
+
+    def jhat(nbins):
+        p_k = _export(cast(histogram(x, bins=nbins, range=(lo, hi))[0], _np.float64)) / n
+        return (2 - (n + 1) * p_k.dot(p_k)) / (ptp / nbins)
+    upper = builtins.max(100, int(_np.sqrt(n)))
+    nbins = builtins.min(builtins.range(1, upper + 1), key=jhat)
+    if nbins == upper:
+        import warnings
+        warnings.warn("The number of bins estimated may be suboptimal.", RuntimeWarning, stacklevel=4)
+    return ptp / nbins
+
+
+_ESTIMATORS = ("stone", "auto", "doane", "fd", "rice", "scott", "sqrt", "sturges")
+
+
+def _outer_edges(x, range):
+    if range is not None:
+        first, last = range
+        if first > last:
+            raise ValueError("max must be larger than min in range parameter.")
+        if not (_np.isfinite(first) and _np.isfinite(last)):
+            raise ValueError(f"supplied range of [{first}, {last}] is not finite")
+    elif x.shape[0] == 0:
+        first, last = 0, 1
+    else:
+        first, last = _export(_min(x))[()], _export(_max(x))[()]  # numpy scalars: edges in the data's type
+        if not (_np.isfinite(first) and _np.isfinite(last)):
+            raise ValueError(f"autodetected range of [{first}, {last}] is not finite")
+    if first == last:
+        first, last = first - 0.5, last + 0.5
+    return first, last
+
+
 def histogram_bin_edges(a, bins=10, range=None, weights=None):
     x = reshape(operand(a), -1)
     if isinstance(bins, str):
-        raise ValueError(f"mnnx.numpy.histogram: bin estimator {bins!r} is not supported (give a count or the edges)")
+        if bins not in _ESTIMATORS:
+            raise ValueError(f"{bins!r} is not a valid estimator for `bins`")
+        if weights is not None:
+            raise TypeError("Automated estimation of the number of bins is not supported for weighted data")
+        first, last = _outer_edges(x, range)
+        if range is not None:
+            x = _fancy.getitem(x, (_export((x >= first) & (x <= last)),))
+        n = 1
+        if x.shape[0]:
+            width = _bin_width(bins, x, first, last)
+            if width:
+                if x.dtype.kind in "iu" and width < 1:
+                    width = 1
+                n = int(_np.ceil((last - first) / width))
+        return _equal_edges(x, first, last, n)
     bv = operand(bins)
     if bv.ndim == 1:
         if bv.shape[0] > 1 and not _export(bv[1:] >= bv[:-1]).all():
@@ -278,20 +355,11 @@ def histogram_bin_edges(a, bins=10, range=None, weights=None):
     n = _index(bins)
     if n < 1:
         raise ValueError("`bins` must be positive, when an integer")
-    if range is not None:
-        first, last = range
-        if first > last:
-            raise ValueError("max must be larger than min in range parameter.")
-        if not (_np.isfinite(first) and _np.isfinite(last)):
-            raise ValueError(f"supplied range of [{first}, {last}] is not finite")
-    elif x.shape[0] == 0:
-        first, last = 0, 1
-    else:
-        first, last = _export(_min(x)).item(), _export(_max(x)).item()
-        if not (_np.isfinite(first) and _np.isfinite(last)):
-            raise ValueError(f"autodetected range of [{first}, {last}] is not finite")
-    if first == last:
-        first, last = first - 0.5, last + 0.5
+    first, last = _outer_edges(x, range)
+    return _equal_edges(x, first, last, n)
+
+
+def _equal_edges(x, first, last, n):
     bin_type = _np.result_type(first, last, x.dtype)
     if bin_type.kind in "iub":
         bin_type = _np.dtype(_np.float64)
@@ -301,7 +369,7 @@ def histogram_bin_edges(a, bins=10, range=None, weights=None):
 
 def histogram(a, bins=10, range=None, density=None, weights=None):
     x = reshape(operand(a), -1)
-    edges = histogram_bin_edges(x, bins, range)
+    edges = histogram_bin_edges(x, bins, range, weights)
     nb = edges.shape[0] - 1
     # bin i holds edges[i] <= v < edges[i + 1]; the last bin also holds its right edge
     idx = searchsorted(edges, x, side="right") - 1

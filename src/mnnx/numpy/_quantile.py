@@ -12,7 +12,11 @@ from ._ufuncs import isnan, where, floor
 
 __all__ = ["quantile", "percentile", "median", "nanquantile", "nanpercentile", "nanmedian"]
 
-_METHODS = ("linear", "lower", "higher", "nearest", "midpoint")
+# continuous methods: the virtual index n*q + alpha + q*(1 - alpha - beta) - 1 (Hyndman & Fan), as numpy
+_ALPHA_BETA = {"hazen": (0.5, 0.5), "weibull": (0.0, 0.0), "median_unbiased": (1 / 3, 1 / 3),
+               "normal_unbiased": (3 / 8, 3 / 8), "interpolated_inverted_cdf": (0.0, 1.0)}
+_DISCRETE = ("lower", "higher", "nearest", "inverted_cdf", "closest_observation")  # an element itself
+_METHODS = ("linear", "midpoint", "averaged_inverted_cdf") + tuple(_ALPHA_BETA) + _DISCRETE
 
 
 def _rows(a, axis):
@@ -42,6 +46,36 @@ def _result_dtype(x, q):
     return _np.result_type(x.dtype, qd)
 
 
+def _virtual_index(method, q, n):
+    """(virtual index, interpolation weight) per numpy's definition of each method."""
+    from ._ufuncs import ceil, rint
+    if method == "linear":
+        vi = q * (n - 1)
+        return vi, vi - floor(vi)
+    if method in _ALPHA_BETA:
+        al, be = _ALPHA_BETA[method]
+        vi = n * q + (al + q * (1 - al - be)) - 1
+        return vi, vi - floor(vi)
+    if method == "lower":
+        return floor(q * (n - 1)), None
+    if method == "higher":
+        return ceil(q * (n - 1)), None
+    if method == "nearest":
+        return rint(q * (n - 1)), None  # half to even, as numpy's around
+    if method == "midpoint":
+        vi = 0.5 * (floor(q * (n - 1)) + ceil(q * (n - 1)))
+        return vi, where(vi == floor(vi), 0.0, 0.5)
+    if method == "averaged_inverted_cdf":
+        vi = n * q - 1
+        return vi, where(vi == floor(vi), 0.5, 1.0)
+    # inverted_cdf / closest_observation: the order statistic below or above, by a rule on the index
+    idx = n * q - 1 if method == "inverted_cdf" else n * q - 1.5
+    prev = floor(idx)
+    take_prev = (idx == prev) if method == "inverted_cdf" else (idx == prev) & (prev % 2 == 1)
+    r = where(take_prev, prev, prev + 1)
+    return where(r < 0, 0.0, r), None
+
+
 def _lerp(a, b, t):
     d = b - a
     return where(t >= 0.5, b - d * (1 - t), a + d * t)
@@ -59,7 +93,7 @@ def _quantile(a, q, scale, name, axis, method, keepdims, skip_nan):
     if skip_nan and x.dtype.kind == "f" and (axis is None or x.ndim == 1) and bool(_export(isnan(x).all())):
         # numpy's one-slice path answers an all-NaN input in the input's type
         return _C.full(float("nan"), list(qa.shape) + ([1] * x.ndim if keepdims else []), x._dtype_char)
-    discrete = method in ("lower", "higher", "nearest")  # an element itself: the input's type
+    discrete = method in _DISCRETE
     rdt = x.dtype if discrete else _result_dtype(x, q)
     rows, keep = _rows(x, axis)
     n = rows.shape[-1]
@@ -70,29 +104,19 @@ def _quantile(a, q, scale, name, axis, method, keepdims, skip_nan):
         cnt = _sum(isnan(s) == False, axis=-1, keepdims=True)  # noqa: E712 (elementwise)
     else:
         cnt = _C.full_int(n, batch + [1], "l")
-    vi = qf * cast(cnt - 1, _np.float64)  # (batch, Q)
-    lo = floor(vi)
-    if method == "lower":
-        vi = lo
-    elif method == "higher":
-        vi = where(vi > lo, lo + 1, lo)
-    elif method == "nearest":
-        from ._ufuncs import rint
-        vi = rint(vi)  # half to even, as numpy's around
-    lo = floor(vi)
+    vi, g = _virtual_index(method, qf, cast(cnt, _np.float64))  # (batch, Q)
     top = cast(cnt - 1, _np.float64)
-    lo_i = _export(cast(where(lo < 0, 0.0, where(lo > top, top, lo)), _np.int64))
-    hi_i = _export(cast(where(lo + 1 > top, where(top < 0, 0.0, top), lo + 1), _np.int64))
+    lo = floor(vi)
+    lo = where(vi < 0, 0.0, where(vi >= top, where(top < 0, 0.0, top), lo))  # numpy: both ends clamp to one element
+    hi = where((vi < 0) | (vi >= top), lo, lo + 1)
+    lo_i, hi_i = _export(cast(lo, _np.int64)), _export(cast(hi, _np.int64))
     if n == 0:
         if not skip_nan:  # numpy fails looking at the last element of the empty axis
             raise IndexError("index -1 is out of bounds for axis 0 with size 0")
         r = _C.full(float("nan"), batch + [qa.size], rdt.char)
     else:
         va, vb = take_along_axis(s, lo_i, -1), take_along_axis(s, hi_i, -1)
-        g = cast(vi - lo, rdt)
-        if method == "midpoint":
-            g = where(vi == lo, cast(operand(0.0), rdt), cast(operand(0.5), rdt))
-        r = va if discrete else _lerp(va, vb, g)
+        r = va if discrete else _lerp(va, vb, cast(g, rdt))
         if rdt.kind == "f":  # a NaN in a slice (or an all-NaN slice when skipping them) gives NaN
             bad = (cnt == 0) if skip_nan else isnan(s[..., n - 1:])
             r = where(bad, _np.nan, r)
