@@ -2,7 +2,7 @@
 Ellipsis) against numpy: random index expressions, get and set, errors and messages."""
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 import mnnx.numpy as mnp
 from conftest import assert_matches, np_oracle, public_exception_type, sample_values, shapes
@@ -82,6 +82,7 @@ def _check_get_set(a, key, value_seed):
         assert_matches(y, b, rtol=0, err_msg=f"set {key!r} value shape {np.shape(v)}")
 
 
+@settings(max_examples=300)  # the heart of the indexing tests: more examples than the profile's default
 @given(data=st.data())
 def test_random_index_expressions(data):
     shape = data.draw(shapes(min_dims=0, max_dims=4, min_side=0, max_side=4), label="shape")

@@ -112,7 +112,8 @@ def test_bincount_digitize():
 
 
 @given(shape=shapes(min_dims=1, max_dims=3, max_side=4), seed=st.integers(0, 99),
-       mode=st.sampled_from(["constant", "edge", "reflect", "symmetric", "wrap", "empty"]),
+       mode=st.sampled_from(["constant", "edge", "reflect", "symmetric", "wrap", "empty", "maximum", "minimum", "mean",
+                             "median", "linear_ramp"]),
        width=st.sampled_from([0, 1, 3, (2, 0), ((1, 2),), ((0, 5), (7, 1), (1, 1))]))
 def test_pad(shape, seed, mode, width):
     a = sample_values("int16", shape, np.random.default_rng(seed))
@@ -126,9 +127,20 @@ def test_pad_options():
     a = np.arange(12.0).reshape(3, 4)
     check(lambda: np.pad(a, ((1, 2), (3, 0)), constant_values=((1, 2), (3, 4))),
           lambda: mnp.pad(a, ((1, 2), (3, 0)), constant_values=((1, 2), (3, 4))))
-    check(lambda: np.pad(a, 2, "reflect", reflect_type="odd"), lambda: mnp.pad(a, 2, "reflect", reflect_type="odd"))
-    check(lambda: np.pad(a, 3, "symmetric", reflect_type="odd"), lambda: mnp.pad(a, 3, "symmetric", reflect_type="odd"))
+    for w in (2, 3, 9, (0, 11), ((7, 1), (13, 2))):
+        for m in ("reflect", "symmetric"):
+            check(lambda: np.pad(a, w, m, reflect_type="odd"), lambda: mnp.pad(a, w, m, reflect_type="odd"))
+            check(lambda: np.pad(a[:1], w, m, reflect_type="odd"), lambda: mnp.pad(a[:1], w, m, reflect_type="odd"))
+            check(lambda: np.pad(a[:, :2], w, m), lambda: mnp.pad(a[:, :2], w, m))
     check(lambda: np.pad(a, -1), lambda: mnp.pad(a, -1))
+    for mode in ("maximum", "minimum", "mean", "median"):
+        for sl in (1, 2, (1, 3), ((2, 1), (1, 2)), 0):
+            b = a if sl == 0 else a.astype(np.int32)  # numpy leaves an integer mean of nothing undefined
+            check(lambda: np.pad(b, 2, mode, stat_length=sl), lambda: mnp.pad(b, 2, mode, stat_length=sl))
+    for ev in (0, 5, (1, -2), ((1, 2), (3, 4))):
+        check(lambda: np.pad(a, (2, 3), "linear_ramp", end_values=ev), lambda: mnp.pad(a, (2, 3), "linear_ramp", end_values=ev))
+        check(lambda: np.pad(a.astype(np.int16), (3, 2), "linear_ramp", end_values=ev),
+              lambda: mnp.pad(a.astype(np.int16), (3, 2), "linear_ramp", end_values=ev))
     check(lambda: np.pad(a, 1, "bogus"), lambda: mnp.pad(a, 1, "bogus"))
     check(lambda: np.pad(np.zeros((0, 2)), 1, "edge"), lambda: mnp.pad(np.zeros((0, 2)), 1, "edge"))
 

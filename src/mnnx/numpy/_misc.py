@@ -15,7 +15,7 @@ from ._sorting import searchsorted
 from . import _fancy
 
 __all__ = ["diff", "ediff1d", "gradient", "convolve", "correlate", "interp", "histogram", "histogram_bin_edges",
-           "bincount", "digitize", "pad", "roll", "rot90", "isclose", "allclose", "array_equal", "array_equiv"]
+           "bincount", "digitize", "roll", "rot90", "isclose", "allclose", "array_equal", "array_equiv"]
 
 
 def _along(x, axis, s):
@@ -387,84 +387,6 @@ def histogram(a, bins=10, range=None, density=None, weights=None):
         db = cast(edges[1:] - edges[:-1], _np.float64)
         return counts / db / _sum(counts), edges
     return counts, edges
-
-
-def _pairs(width, ndim, name):
-    w = _np.asarray(_export(width) if isinstance(width, Var) else width)
-    if w.dtype.kind not in "iu" and name == "pad_width":
-        raise TypeError("`pad_width` must be of integral type.")
-    try:
-        w = _np.broadcast_to(w, (ndim, 2))
-    except ValueError:
-        raise ValueError(f"operands could not be broadcast together with remapped shapes [original->remapped]: "
-                         f"{w.shape} and requested shape ({ndim},2)") from None
-    if name == "pad_width" and (w < 0).any():
-        raise ValueError("index can't contain negative values")
-    return [tuple(p) for p in w.tolist()]
-
-
-def _pad_index(n, before, after, mode):
-    i = _np.arange(-before, n + after, dtype=_np.int64)
-    if mode == "wrap":
-        return i % n
-    if mode == "edge":
-        return _np.clip(i, 0, n - 1)
-    if mode == "symmetric":
-        j = i % (2 * n)
-        return _np.where(j < n, j, 2 * n - 1 - j)
-    if n == 1:  # reflect
-        return _np.zeros_like(i)
-    j = i % (2 * n - 2)
-    return _np.where(j < n, j, 2 * n - 2 - j)
-
-
-def pad(array, pad_width, mode="constant", **kwargs):
-    x = operand(array)
-    modes = {"constant": {"constant_values"}, "edge": set(), "wrap": set(), "reflect": {"reflect_type"},
-             "symmetric": {"reflect_type"}, "empty": set()}
-    if callable(mode) or mode not in modes:
-        raise ValueError(f"mode '{mode}' is not supported")
-    unsupported = set(kwargs) - modes[mode]
-    if unsupported:
-        raise ValueError(f"unsupported keyword arguments for mode '{mode}': {unsupported}")
-    widths = _pairs(pad_width, x.ndim, "pad_width")
-    if mode in ("constant", "empty"):
-        cv = _pairs(kwargs.get("constant_values", 0), x.ndim, "constant_values")
-        for ax, ((b, e), (cb, ce)) in enumerate(zip(widths, cv)):
-            if b == 0 and e == 0:
-                continue
-            parts = []
-            for w, c in ((b, cb), (None, None), (e, ce)):
-                if w is None:
-                    parts.append(x)
-                elif w:
-                    shp = list(x.shape)
-                    shp[ax] = w
-                    parts.append(broadcast_to(cast(operand(_np.asarray(c).astype(x.dtype)), x.dtype), shp))
-            x = concatenate(parts, axis=ax)
-        return x
-    odd = kwargs.get("reflect_type", "even") == "odd"
-    if kwargs.get("reflect_type", "even") not in ("even", "odd"):
-        raise ValueError(f"reflect_type must be 'even' or 'odd' (got {kwargs['reflect_type']!r})")
-    for ax, (b, e) in enumerate(widths):
-        if b == 0 and e == 0:
-            continue
-        n = x.shape[ax]
-        if n == 0:
-            raise ValueError(f"can't extend empty axis {ax} using modes other than 'constant' or 'empty'")
-        if odd and (b > n - (mode == "reflect") or e > n - (mode == "reflect")):
-            raise NotImplementedError("mnnx.numpy.pad: reflect_type='odd' supports pads up to the axis length")
-        idx = _pad_index(n, b, e, mode)
-        y = _fancy.getitem(x, (slice(None),) * ax + (idx,))
-        if odd:
-            shp = [1] * x.ndim
-            shp[ax] = n + b + e
-            pos = _np.arange(-b, n + e).reshape(shp)
-            edge = where(_C.from_array(pos < 0), _along(x, ax, slice(0, 1)), _along(x, ax, slice(n - 1, n)))
-            outside = _C.from_array((pos < 0) | (pos >= n))
-            y = where(outside, cast(2 * edge - y, x.dtype), y)
-        x = y
-    return x
 
 
 def roll(a, shift, axis=None):
