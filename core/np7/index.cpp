@@ -101,6 +101,22 @@ void gather_rows(const char* src, int64_t n_rows, int64_t row_bytes, const int64
 // the writes that land there. Repeated indices thus resolve to the last write, as in numpy, without locks.
 void scatter_rows(const char* src, char* dst, int64_t n_rows, int64_t row_bytes, const int64_t* idx, int64_t m,
                   int64_t axis, const char* val, int64_t val_step) {
+  if (src == dst) {  // in place: all indices checked first (the array must not change on error), then
+    // numpy's own sequential loop (in parallel, every thread would have to read every index)
+    std::atomic<int64_t> first_bad{m};
+    parallel_for(m, kGrain, [&](int64_t b, int64_t e, int) {
+      for (int64_t i = b; i < e; ++i)
+        if (idx[i] < -n_rows || idx[i] >= n_rows) { note_bad(first_bad, i); return; }
+    });
+    if (first_bad.load() < m) out_of_bounds(idx[first_bad.load()], axis, n_rows);
+    if (row_bytes == 4) return scatter_part<uint32_t>(dst, idx, m, n_rows, 0, n_rows, val, val_step);
+    if (row_bytes == 8) return scatter_part<uint64_t>(dst, idx, m, n_rows, 0, n_rows, val, val_step);
+    for (int64_t i = 0; i < m; ++i) {
+      const int64_t r = idx[i] + (idx[i] < 0 ? n_rows : 0);
+      std::memcpy(dst + r * row_bytes, val + i * val_step, static_cast<size_t>(row_bytes));
+    }
+    return;
+  }
   const int64_t total = n_rows * row_bytes;
   const int64_t parts = (m + total / 8 >= 4 * kGrain) ? num_threads() : 1;
   std::atomic<int64_t> first_bad{m};

@@ -4,9 +4,9 @@
 // skipped (small ints sort in one or two passes).
 #include <algorithm>
 #include <cstring>
-#include <memory>
 #include <type_traits>
 
+#include "core/allocator.h"
 #include "core/errors.h"
 #include "core/np7/np7.h"
 #include "core/threadpool.h"
@@ -179,18 +179,29 @@ void radix_sort(T* a, T* tmp, int64_t n, int key_bytes, KeyF key, bool parallel)
   Radix<T, KeyF>{key}.msd(a, tmp, n, key_bytes - 1, parallel);
 }
 
+// Scratch memory from mnnx's allocator: large blocks are cached, not faulted in again on every call.
+template <class T>
+struct Scratch {
+  size_t bytes;
+  T* p;
+  explicit Scratch(int64_t n) : bytes(size_t(std::max<int64_t>(n, 1)) * sizeof(T)), p(static_cast<T*>(pool_alloc(bytes))) {}
+  ~Scratch() { pool_free(p, bytes); }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+};
+
 template <class T>
 void sort_typed(T* data, int64_t rows, int64_t n) {
   auto key = [](const T& v) { return Key<T>::of(v); };
   constexpr int kb = sizeof(typename Key<T>::U);
   if (rows == 1) {
-    std::unique_ptr<T[]> tmp(new T[n]);
-    radix_sort(data, tmp.get(), n, kb, key, true);
+    Scratch<T> tmp(n);
+    radix_sort(data, tmp.p, n, kb, key, true);
     return;
   }
   parallel_for(rows, std::max<int64_t>(1, kParallelMin / std::max<int64_t>(n, 1)), [&](int64_t b, int64_t e, int) {
-    std::unique_ptr<T[]> tmp(new T[n]);
-    for (int64_t r = b; r < e; ++r) radix_sort(data + r * n, tmp.get(), n, kb, key, false);
+    Scratch<T> tmp(n);
+    for (int64_t r = b; r < e; ++r) radix_sort(data + r * n, tmp.p, n, kb, key, false);
   });
 }
 
@@ -201,17 +212,19 @@ void argsort_typed(const T* data, int64_t rows, int64_t n, int64_t* out) {
   auto row_sort = [&](const T* x, int64_t* o, bool parallel) {
     if constexpr (kb <= 4) {
       if (n <= int64_t(UINT32_MAX)) {  // key and index packed in one word: half the memory traffic
-        std::unique_ptr<uint64_t[]> v(new uint64_t[2 * n]);
+        Scratch<uint64_t> s(2 * n);
+        uint64_t* v = s.p;
         for (int64_t i = 0; i < n; ++i) v[i] = (uint64_t(Key<T>::of(x[i])) << 32) | uint64_t(i);
-        radix_sort(v.get(), v.get() + n, n, kb, [](uint64_t w) { return uint32_t(w >> 32); }, parallel);
+        radix_sort(v, v + n, n, kb, [](uint64_t w) { return uint32_t(w >> 32); }, parallel);
         for (int64_t i = 0; i < n; ++i) o[i] = int64_t(v[i] & 0xffffffffu);
         return;
       }
     }
     struct KI { U k; int64_t i; };
-    std::unique_ptr<KI[]> v(new KI[2 * n]);
+    Scratch<KI> s(2 * n);
+    KI* v = s.p;
     for (int64_t i = 0; i < n; ++i) v[i] = KI{Key<T>::of(x[i]), i};
-    radix_sort(v.get(), v.get() + n, n, kb, [](const KI& w) { return w.k; }, parallel);
+    radix_sort(v, v + n, n, kb, [](const KI& w) { return w.k; }, parallel);
     for (int64_t i = 0; i < n; ++i) o[i] = v[i].i;
   };
   if (rows == 1) return row_sort(data, out, true);

@@ -224,3 +224,12 @@ def test_setitem_never_changes_what_others_see():
         x[[1, -1]] = x[[1, -1]] + 1  # the value reads x before the write
         x[np.array([True] + [False] * 7)] = 5.0
     assert x.tolist() == [5.0, 4, 7, 7, 4, 5, 6, 10]
+
+
+def test_failed_setitem_leaves_the_array_unchanged():
+    x = mnp.asarray(np.arange(6.0))
+    x[[0]] = 9.0  # x now owns its memory: later writes may be in place
+    for key in ([1, 99], [-7, 2]):
+        with pytest.raises(IndexError):
+            x[key] = np.array([5.0, 6.0])
+        assert x.tolist() == [9.0, 1, 2, 3, 4, 5]

@@ -70,15 +70,15 @@ class _Plan:
             raise IndexError(f"too many indices for array: array is {x.ndim}-dimensional, but {used} were indexed")
         if not any(kind == "ellipsis" for kind, _ in entries):
             entries.append(("ellipsis", None))
-        shape, axis_of, basic, terms, adv_pos = [], [], [], [], []
+        shape, basic, terms, adv_pos = [], [], [], []
         d = 0  # dim of x
         for pos, (kind, v) in enumerate(entries):
             if kind == "ellipsis":
                 for _ in range(x.ndim - used):
-                    shape.append(x.shape[d]); axis_of.append(d); basic.append(slice(None)); d += 1
+                    shape.append(x.shape[d]); basic.append(slice(None)); d += 1
                 continue
             if kind in ("none", "bool0"):
-                shape.append(1); axis_of.append(None)
+                shape.append(1)
                 if kind == "none":
                     basic.append(slice(None))
                     continue
@@ -87,7 +87,7 @@ class _Plan:
                 adv_pos.append(pos)
                 continue
             if kind == "slice":
-                shape.append(x.shape[d]); axis_of.append(d); basic.append(v); d += 1
+                shape.append(x.shape[d]); basic.append(v); d += 1
                 continue
             if kind == "mask":
                 for i, n in enumerate(v.shape):
@@ -96,7 +96,7 @@ class _Plan:
                                          f"axis is {x.shape[d + i]} but size of corresponding boolean axis is {n}")
                 dims = list(range(len(shape), len(shape) + v.ndim))
                 for i in range(v.ndim):
-                    shape.append(x.shape[d + i]); axis_of.append(d + i); basic.append(None)
+                    shape.append(x.shape[d + i]); basic.append(None)
                 terms.append([None, dims, d, contig(v)])  # its positions are found only if needed
                 d += v.ndim
             else:  # int or array: one dim
@@ -104,7 +104,7 @@ class _Plan:
                     raise IndexError(f"index {v} is out of bounds for axis {d} with size {x.shape[d]}")
                 arr = _np.asarray(v, dtype=_np.int64)
                 terms.append([arr, [len(shape)], d, None])
-                shape.append(x.shape[d]); axis_of.append(d); basic.append(None)
+                shape.append(x.shape[d]); basic.append(None)
                 d += 1
             adv_pos.append(pos)
         self.xs_shape = shape
@@ -123,9 +123,10 @@ class _Plan:
             raise IndexError(f"shape mismatch: indexing arrays could not be broadcast together with shapes {shapes}") from None
 
     def source(self, x):
-        """The basic part applied, advanced dims first: (contiguous numpy array, rest shape, perm)."""
+        """(x with the basic part applied and the advanced dims first, as a contiguous numpy array;
+        x with the None/0-d-bool dims inserted; the permutation that moved the advanced dims)."""
         xs = _C.reshape(x, self.xs_shape) if list(x.shape) != self.xs_shape else x
-        sub = xs[tuple(slice(None) if b is None else b for b in self.basic)] if any(b is not None and b != slice(None) for b in self.basic) else xs
+        sub = xs[tuple(slice(None) if b is None else b for b in self.basic)] if self.sliced() else xs
         adv = [d for t in self.terms for d in t[1]]
         rest = [d for d in range(len(self.xs_shape)) if d not in adv]
         perm = adv + rest
@@ -153,6 +154,9 @@ class _Plan:
             k += len(dims)
         _C.np7_ravel_index(specs, out)
         return out, n_rows, 0
+
+    def sliced(self):
+        return any(b is not None and b != slice(None) for b in self.basic)
 
     def place(self, ndim_rest_before):
         """Where the index dims go in the result (numpy's adjacency rule)."""
@@ -227,7 +231,7 @@ def setitem(x, key, value):
     p = plan.place(_first_adv_rest_before(plan))
     res_shape = tuple(rest[:p]) + plan.bshape + tuple(rest[p:])
     val, step = _value_rows(value, src.dtype, res_shape, nb, p, row_elems)
-    basic = any(b is not None and b != slice(None) for b in plan.basic)
+    basic = plan.sliced()
     if alone and not basic and perm == sorted(perm) and xs is x:
         new, dst = x, None
         src = dst = x._numpy(True)

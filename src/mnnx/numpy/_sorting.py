@@ -4,7 +4,7 @@ import numpy as _np
 
 from .. import _C
 from .._tensor import Var, operand, _export
-from ._fancy import contig
+from ._fancy import contig, _new
 from ._shape import _norm_axis, moveaxis, reshape
 
 __all__ = ["sort", "argsort", "partition", "argpartition", "searchsorted", "lexsort"]
@@ -39,11 +39,12 @@ def _back(r, ax, ndim):
 def sort(a, axis=-1, kind=None, order=None, *, stable=None):
     _check_kind(kind, order)
     y, ax, x = _rows(a, axis)
-    arr = _np.array(_export(y), order="C")  # sorted in place: a private copy
+    r, arr = _new(y.shape, y)  # a private copy, sorted in place
+    _np.copyto(arr, _export(y))
     n = arr.shape[-1] if arr.ndim else 1
     if arr.size:
         _C.np7_sort(y._dtype_char, arr.reshape(-1), arr.size // n, n)
-    return _back(_C.from_array(arr), ax, x.ndim)
+    return _back(r, ax, x.ndim)
 
 
 def argsort(a, axis=-1, kind=None, order=None, *, stable=None):
@@ -51,10 +52,10 @@ def argsort(a, axis=-1, kind=None, order=None, *, stable=None):
     y, ax, x = _rows(a, axis)
     arr = contig(_export(y))
     n = arr.shape[-1] if arr.ndim else 1
-    out = _np.empty(arr.shape, _np.int64)
+    r = _C.np7_empty(list(arr.shape), "l")
     if arr.size:
-        _C.np7_argsort(y._dtype_char, arr.reshape(-1), arr.size // n, n, out.reshape(-1))
-    return _back(_C.from_array(out), ax, x.ndim)
+        _C.np7_argsort(y._dtype_char, arr.reshape(-1), arr.size // n, n, r._numpy(True).reshape(-1))
+    return _back(r, ax, x.ndim)
 
 
 def _check_kth(kth, n):
