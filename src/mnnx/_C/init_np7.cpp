@@ -31,6 +31,12 @@ void need(bool ok, const char* what) {
 
 int64_t bytes(const nb::ndarray<nb::ro, nb::c_contig, nb::device::cpu>& a) { return int64_t(a.nbytes()); }
 
+// The kernels read elements by the type char: it must name the arrays' element size.
+void need_type(char type, size_t itemsize, const char* what) {
+  DType d;
+  need(dtype_from_char(type, &d) && dtype_size(d) == itemsize, what);
+}
+
 nb::object vector_array(std::vector<int64_t>&& v) {
   auto* heap = new std::vector<int64_t>(std::move(v));
   nb::capsule owner(heap, [](void* p) noexcept { delete static_cast<std::vector<int64_t>*>(p); });
@@ -119,22 +125,26 @@ void init_np7(nb::module_& m) {
   });
   m.def("np7_sort", [](char type, Out data, int64_t rows, int64_t n) {
     need(int64_t(data.size()) == rows * n, "sort");
+    need_type(type, data.itemsize(), "sort");
     nb::gil_scoped_release unlocked;
     np7::sort_rows(type, data.data(), rows, n);
   });
   m.def("np7_argsort", [](char type, In data, int64_t rows, int64_t n, Out out) {
     need(int64_t(data.size()) == rows * n && int64_t(out.size()) == rows * n && out.itemsize() == 8, "argsort");
+    need_type(type, data.itemsize(), "argsort");
     nb::gil_scoped_release unlocked;
     np7::argsort_rows(type, data.data(), rows, n, static_cast<int64_t*>(out.data()));
   });
   m.def("np7_searchsorted", [](char type, In a, std::optional<I64> perm, In v, bool right, Out out) {
     need(a.itemsize() == v.itemsize() && out.size() == v.size() && out.itemsize() == 8, "searchsorted");
     need(!perm || perm->size() == a.size(), "searchsorted");
+    need_type(type, a.itemsize(), "searchsorted");
     nb::gil_scoped_release unlocked;
     np7::searchsorted(type, a.data(), int64_t(a.size()), perm ? perm->data() : nullptr, v.data(), int64_t(v.size()),
                       right, static_cast<int64_t*>(out.data()));
   });
   m.def("np7_run_starts", [](char type, In sorted) {
+    need_type(type, sorted.itemsize(), "run_starts");
     std::vector<int64_t> r(sorted.size());
     {
       nb::gil_scoped_release unlocked;
@@ -144,6 +154,8 @@ void init_np7(nb::module_& m) {
   });
   m.def("np7_correlate", [](char type, In a, In v, int64_t lo, Out out) {
     need(a.itemsize() == v.itemsize() && out.itemsize() == a.itemsize(), "correlate");
+    need(type == 'f' || type == 'd' || type == 'l', "correlate");
+    need_type(type, a.itemsize(), "correlate");
     nb::gil_scoped_release unlocked;
     np7::correlate(type, a.data(), int64_t(a.size()), v.data(), int64_t(v.size()), lo, int64_t(out.size()), out.data());
   });
