@@ -36,6 +36,11 @@ std::vector<int64_t> flatnonzero(const char* data, int64_t n, int64_t itemsize);
 void sort_rows(char type, void* data, int64_t rows, int64_t n);
 // out (rows x n, int64) = stable argsort of each row.
 void argsort_rows(char type, const void* data, int64_t rows, int64_t n, int64_t* out);
+// numpy's partition contract per row: each kth (sorted, non-negative) element in its sorted place,
+// no larger one before it, no smaller one after (introselect, O(n)); argpartition writes indices.
+void partition_rows(char type, void* data, int64_t rows, int64_t n, const std::vector<int64_t>& kth);
+void argpartition_rows(char type, const void* data, int64_t rows, int64_t n, const std::vector<int64_t>& kth,
+                       int64_t* out);
 // For each of m values v: the insertion point in sorted a (length n), left or right; perm (optional) is a sorter.
 void searchsorted(char type, const void* a, int64_t n, const int64_t* perm, const void* v, int64_t m, bool right,
                   int64_t* out);

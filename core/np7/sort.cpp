@@ -233,7 +233,53 @@ void argsort_typed(const T* data, int64_t rows, int64_t n, int64_t* out) {
   });
 }
 
+// Successive selections: each kth splits the range left over by the previous one.
+template <class It, class Less>
+void select_all(It begin, It end, const std::vector<int64_t>& kth, Less less) {
+  It lo = begin;
+  for (int64_t k : kth) {
+    if (begin + k < lo) continue;
+    std::nth_element(lo, begin + k, end, less);
+    lo = begin + k + 1;
+  }
+}
+
+template <class T>
+void partition_typed(T* data, int64_t rows, int64_t n, const std::vector<int64_t>& kth) {
+  auto less = [](const T& a, const T& b) { return Key<T>::of(a) < Key<T>::of(b); };
+  parallel_for(rows, std::max<int64_t>(1, kParallelMin / std::max<int64_t>(n, 1)), [&](int64_t b, int64_t e, int) {
+    for (int64_t r = b; r < e; ++r) select_all(data + r * n, data + (r + 1) * n, kth, less);
+  });
+}
+
+template <class T>
+void argpartition_typed(const T* data, int64_t rows, int64_t n, const std::vector<int64_t>& kth, int64_t* out) {
+  using U = typename Key<T>::U;
+  struct KI { U k; int64_t i; };
+  auto less = [](const KI& a, const KI& b) { return a.k < b.k || (a.k == b.k && a.i < b.i); };
+  parallel_for(rows, std::max<int64_t>(1, kParallelMin / std::max<int64_t>(n, 1)), [&](int64_t b, int64_t e, int) {
+    Scratch<KI> s(n);
+    for (int64_t r = b; r < e; ++r) {
+      for (int64_t i = 0; i < n; ++i) s.p[i] = KI{Key<T>::of(data[r * n + i]), i};
+      select_all(s.p, s.p + n, kth, less);
+      for (int64_t i = 0; i < n; ++i) out[r * n + i] = s.p[i].i;
+    }
+  });
+}
+
 }  // namespace
+
+void partition_rows(char type, void* data, int64_t rows, int64_t n, const std::vector<int64_t>& kth) {
+  dispatch(type, [&](auto tag) { using T = decltype(tag); partition_typed(static_cast<T*>(data), rows, n, kth); });
+}
+
+void argpartition_rows(char type, const void* data, int64_t rows, int64_t n, const std::vector<int64_t>& kth,
+                       int64_t* out) {
+  dispatch(type, [&](auto tag) {
+    using T = decltype(tag);
+    argpartition_typed(static_cast<const T*>(data), rows, n, kth, out);
+  });
+}
 
 void sort_rows(char type, void* data, int64_t rows, int64_t n) {
   dispatch(type, [&](auto tag) { using T = decltype(tag); sort_typed(static_cast<T*>(data), rows, n); });

@@ -64,15 +64,20 @@ def test_sort_errors():
 def test_partition_contract(shape, seed, dt):
     a = _values(dt, shape, seed)
     n = a.shape[-1]
-    kth = [0, n - 1, n // 2]
+    kth = [0, n - 1, n // 2, -1, [n // 2, 0], [-1, n // 3, n // 3]]
     for k in kth:
         p = np.asarray(mnp.partition(mnp.asarray(a), k))
         e = np.partition(a, k)
-        assert_matches(mnp.partition(mnp.asarray(a), k)[..., k], e[..., k], rtol=0)
-        assert np.all((p[..., :k] <= p[..., k:k + 1]) | np.isnan(p[..., k:k + 1]))
         idx = np.asarray(mnp.argpartition(mnp.asarray(a), k))
         got = np.take_along_axis(a, idx, -1)
-        np.testing.assert_array_equal(got[..., k], e[..., k])
+        assert np.array_equal(np.sort(idx, axis=-1), np.broadcast_to(np.arange(n), idx.shape))  # a permutation
+        for j in np.atleast_1d(k):
+            j = j % n
+            for q in (p, got):  # the contract: kth in place, nothing larger before, nothing smaller after
+                np.testing.assert_array_equal(q[..., j], e[..., j])
+                pivot = q[..., j:j + 1]
+                assert np.all((q[..., :j] <= pivot) | np.isnan(pivot))
+                assert np.all((q[..., j:] >= pivot) | np.isnan(q[..., j:]))
 
 
 @given(n=st.integers(0, 50), m=st.integers(0, 20), seed=st.integers(0, 99),

@@ -135,6 +135,20 @@ void init_np7(nb::module_& m) {
     nb::gil_scoped_release unlocked;
     np7::argsort_rows(type, data.data(), rows, n, static_cast<int64_t*>(out.data()));
   });
+  m.def("np7_partition", [](char type, Out data, int64_t rows, int64_t n, std::vector<int64_t> kth) {
+    need(int64_t(data.size()) == rows * n, "partition");
+    need_type(type, data.itemsize(), "partition");
+    for (size_t j = 0; j < kth.size(); ++j) need(kth[j] >= 0 && kth[j] < n && (j == 0 || kth[j] >= kth[j - 1]), "partition");
+    nb::gil_scoped_release unlocked;
+    np7::partition_rows(type, data.data(), rows, n, kth);
+  });
+  m.def("np7_argpartition", [](char type, In data, int64_t rows, int64_t n, std::vector<int64_t> kth, Out out) {
+    need(int64_t(data.size()) == rows * n && int64_t(out.size()) == rows * n && out.itemsize() == 8, "argpartition");
+    need_type(type, data.itemsize(), "argpartition");
+    for (size_t j = 0; j < kth.size(); ++j) need(kth[j] >= 0 && kth[j] < n && (j == 0 || kth[j] >= kth[j - 1]), "argpartition");
+    nb::gil_scoped_release unlocked;
+    np7::argpartition_rows(type, data.data(), rows, n, kth, static_cast<int64_t*>(out.data()));
+  });
   m.def("np7_searchsorted", [](char type, In a, std::optional<I64> perm, In v, bool right, Out out) {
     need(a.itemsize() == v.itemsize() && out.size() == v.size() && out.itemsize() == 8, "searchsorted");
     need(!perm || perm->size() == a.size(), "searchsorted");

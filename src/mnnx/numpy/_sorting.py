@@ -58,31 +58,52 @@ def argsort(a, axis=-1, kind=None, order=None, *, stable=None):
     return _back(r, ax, x.ndim)
 
 
-def _check_kth(kth, n):
+def _kth(kth, n):
+    """kth as sorted non-negative positions; numpy's errors."""
     ks = _np.asarray(_export(kth) if isinstance(kth, Var) else kth)
     if ks.dtype.kind not in "iu":
         raise TypeError("Partition index must be integer")
-    for k in ks.reshape(-1):
-        if not -n <= int(k) < n:
-            raise ValueError(f"kth(={int(k)}) out of bounds ({n})")
+    if ks.ndim > 1:
+        raise ValueError("kth array must have dimension <= 1")
+    out = []
+    for k in ks.reshape(-1).tolist():
+        if not -n <= k < n:
+            raise ValueError(f"kth(={k}) out of bounds ({n})")
+        out.append(k + n if k < 0 else k)
+    return sorted(out)
+
+
+def _check_partition_kind(kind, order):
+    if kind != "introselect":
+        raise ValueError(f"partition kind must be 'introselect' (got '{kind}')")
+    if order is not None:
+        raise ValueError("Cannot specify order when the array has no fields.")
 
 
 def partition(a, kth, axis=-1, kind="introselect", order=None):
-    """numpy's contract (the kth element in its sorted place, no larger one before it, no smaller
-    after) met by a full stable sort: the radix sort is about as fast as a selection here."""
-    if kind != "introselect":
-        raise ValueError(f"partition kind must be 'introselect' (got '{kind}')")
+    """numpy's contract: each kth element in its sorted place, none larger before it, none smaller
+    after (introselect per row; the order inside the parts is unspecified, as in numpy)."""
+    _check_partition_kind(kind, order)
     y, ax, x = _rows(a, axis)
-    _check_kth(kth, y.shape[-1])
-    return sort(a, axis=axis, order=order)
+    ks = _kth(kth, y.shape[-1] if y.ndim else 1)
+    r, arr = _new(y.shape, y)
+    _np.copyto(arr, _export(y))
+    n = arr.shape[-1] if arr.ndim else 1
+    if arr.size:
+        _C.np7_partition(y._dtype_char, arr.reshape(-1), arr.size // n, n, ks)
+    return _back(r, ax, x.ndim)
 
 
 def argpartition(a, kth, axis=-1, kind="introselect", order=None):
-    if kind != "introselect":
-        raise ValueError(f"partition kind must be 'introselect' (got '{kind}')")
+    _check_partition_kind(kind, order)
     y, ax, x = _rows(a, axis)
-    _check_kth(kth, y.shape[-1])
-    return argsort(a, axis=axis, order=order)
+    ks = _kth(kth, y.shape[-1] if y.ndim else 1)
+    arr = contig(_export(y))
+    n = arr.shape[-1] if arr.ndim else 1
+    r = _C.np7_empty(list(arr.shape), "l")
+    if arr.size:
+        _C.np7_argpartition(y._dtype_char, arr.reshape(-1), arr.size // n, n, ks, r._numpy(True).reshape(-1))
+    return _back(r, ax, x.ndim)
 
 
 def searchsorted(a, v, side="left", sorter=None):
