@@ -103,12 +103,9 @@ void scatter_rows(const char* src, char* dst, int64_t n_rows, int64_t row_bytes,
                   int64_t axis, const char* val, int64_t val_step) {
   if (src == dst) {  // in place: all indices checked first (the array must not change on error), then
     // numpy's own sequential loop (in parallel, every thread would have to read every index)
-    std::atomic<int64_t> first_bad{m};
-    parallel_for(m, kGrain, [&](int64_t b, int64_t e, int) {
-      for (int64_t i = b; i < e; ++i)
-        if (idx[i] < -n_rows || idx[i] >= n_rows) { note_bad(first_bad, i); return; }
-    });
-    if (first_bad.load() < m) out_of_bounds(idx[first_bad.load()], axis, n_rows);
+    // (one thread: a short pass that must not wait for a busy second core)
+    for (int64_t i = 0; i < m; ++i)
+      if (idx[i] < -n_rows || idx[i] >= n_rows) out_of_bounds(idx[i], axis, n_rows);
     if (row_bytes == 4) return scatter_part<uint32_t>(dst, idx, m, n_rows, 0, n_rows, val, val_step);
     if (row_bytes == 8) return scatter_part<uint64_t>(dst, idx, m, n_rows, 0, n_rows, val, val_step);
     for (int64_t i = 0; i < m; ++i) {
