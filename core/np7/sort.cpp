@@ -18,26 +18,20 @@ namespace {
 struct Half { uint16_t bits; };
 
 template <class T> struct Key;
-template <> struct Key<float> {
-  using U = uint32_t;
-  static U of(float v) {
+template <class F, class Bits>
+struct FloatKey {
+  using U = Bits;
+  static U of(F v) {
     if (v != v) return ~U(0);
-    if (v == 0) v = 0.0f;
+    if (v == 0) v = F(0);  // -0.0 and 0.0 are one key: a stable sort keeps their order, as numpy's
     U b;
-    std::memcpy(&b, &v, 4);
-    return (b >> 31) ? ~b : (b | 0x80000000u);
+    std::memcpy(&b, &v, sizeof(U));
+    constexpr U sign = U(1) << (sizeof(U) * 8 - 1);
+    return (b & sign) ? U(~b) : U(b | sign);
   }
 };
-template <> struct Key<double> {
-  using U = uint64_t;
-  static U of(double v) {
-    if (v != v) return ~U(0);
-    if (v == 0) v = 0.0;
-    U b;
-    std::memcpy(&b, &v, 8);
-    return (b >> 63) ? ~b : (b | (U(1) << 63));
-  }
-};
+template <> struct Key<float> : FloatKey<float, uint32_t> {};
+template <> struct Key<double> : FloatKey<double, uint64_t> {};
 template <> struct Key<Half> {
   using U = uint16_t;
   static U of(Half h) {
