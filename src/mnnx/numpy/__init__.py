@@ -30,6 +30,8 @@ from ._misc import __all__ as _a8
 from ._nanfuncs import __all__ as _a9
 from ._quantile import __all__ as _a10
 from ._pad import pad  # noqa: F401
+from ._indexfuncs import *  # noqa: F401,F403
+from ._indexfuncs import __all__ as _a11
 from . import _array_methods  # noqa: F401  (sort, argsort, nonzero, take, ... as methods)
 
 # dtypes and constants are numpy's own objects: x.dtype == np.float32 holds either way
@@ -49,4 +51,4 @@ AxisError = _np.exceptions.AxisError
 __all__ = (["ndarray", "sigmoid", "erf", "bool_", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
             "uint64", "float16", "float32", "float64", "half", "single", "double", "intp", "uintp", "dtype", "finfo",
             "iinfo", "result_type", "can_cast", "promote_types", "pi", "e", "inf", "nan", "euler_gamma", "newaxis"]
-           + _a1 + _a2 + _a3 + _a4 + _a5 + _a6 + _a7 + _a8 + _a9 + _a10 + ["pad"])
+           + _a1 + _a2 + _a3 + _a4 + _a5 + _a6 + _a7 + _a8 + _a9 + _a10 + _a11 + ["pad"])

@@ -1,5 +1,7 @@
 """unique and the set operations, following numpy's algorithms (sort, compare neighbours, select) on
 the native sort and searchsorted, so results, order and dtypes are numpy's."""
+from collections import namedtuple
+
 import numpy as _np
 
 from .. import _C
@@ -11,7 +13,13 @@ from ._sorting import sort, argsort, searchsorted, lexsort
 from ._ufuncs import minimum
 from . import _fancy
 
-__all__ = ["unique", "isin", "intersect1d", "union1d", "setdiff1d", "setxor1d"]
+__all__ = ["unique", "isin", "intersect1d", "union1d", "setdiff1d", "setxor1d", "unique_values", "unique_counts",
+           "unique_inverse", "unique_all"]
+
+# numpy 2's (and the Array API's) result types: NaNs are distinct values there (equal_nan=False)
+UniqueAllResult = namedtuple("UniqueAllResult", ["values", "indices", "inverse_indices", "counts"])
+UniqueCountsResult = namedtuple("UniqueCountsResult", ["values", "counts"])
+UniqueInverseResult = namedtuple("UniqueInverseResult", ["values", "inverse_indices"])
 
 
 def _take(x, idx):
@@ -148,3 +156,20 @@ def setxor1d(ar1, ar2, assume_unique=False):
     edge = cast(operand(_np.ones(1, bool)), bool)
     flag = concatenate((edge, aux[1:] != aux[:-1], edge))
     return _fancy.getitem(aux, (_export(flag[1:] & flag[:-1]),))
+
+
+def unique_values(x):
+    """The distinct values, sorted (numpy leaves their order unspecified)."""
+    return unique(x, equal_nan=False)
+
+
+def unique_counts(x):
+    return UniqueCountsResult(*unique(x, return_counts=True, equal_nan=False))
+
+
+def unique_inverse(x):
+    return UniqueInverseResult(*unique(x, return_inverse=True, equal_nan=False))
+
+
+def unique_all(x):
+    return UniqueAllResult(*unique(x, return_index=True, return_inverse=True, return_counts=True, equal_nan=False))
