@@ -91,13 +91,16 @@ class _Plan:
                 continue
             if kind == "mask":
                 for i, n in enumerate(v.shape):
-                    if x.shape[d + i] != n:
+                    if x.shape[d + i] != n and not (n == 0 and x.shape[d + i] == 1):  # numpy lets 0 meet 1
                         raise IndexError(f"boolean index did not match indexed array along axis {d + i}; size of "
                                          f"axis is {x.shape[d + i]} but size of corresponding boolean axis is {n}")
                 dims = list(range(len(shape), len(shape) + v.ndim))
                 for i in range(v.ndim):
                     shape.append(x.shape[d + i]); basic.append(None)
-                terms.append([None, dims, d, contig(v)])  # its positions are found only if needed
+                if v.shape == tuple(x.shape[d:d + v.ndim]):
+                    terms.append([None, dims, d, contig(v)])  # its positions are found only if needed
+                else:  # an empty mask against size-1 dims: selects nothing
+                    terms.append([_np.zeros(0, _np.int64), dims, d, None])
                 d += v.ndim
             else:  # int or array: one dim
                 if kind == "int" and not -x.shape[d] <= v < x.shape[d]:  # checked even if the result is empty
