@@ -13,6 +13,7 @@ void init_autograd(nb::module_& m);
 void init_la(nb::module_& m);
 void init_cv(nb::module_& m);
 void init_cv_filters(nb::module_& m);
+void init_np7(nb::module_& m);
 }
 
 NB_MODULE(_C, m) {
@@ -46,4 +47,5 @@ NB_MODULE(_C, m) {
   mnnx::init_la(m);
   mnnx::init_cv(m);
   mnnx::init_cv_filters(m);
+  mnnx::init_np7(m);
 }

@@ -8,17 +8,25 @@ import numpy as _np
 
 from .._tensor import Var as ndarray
 from . import _methods  # noqa: F401  (attaches the ndarray methods)
+from . import (_creation, _reductions, _shape, _ufuncs, _products, _select, _sorting, _sets, _misc, _nanfuncs, _quantile,
+               _indexfuncs, _io)
 from ._creation import *  # noqa: F401,F403
 from ._reductions import *  # noqa: F401,F403
 from ._shape import *  # noqa: F401,F403
 from ._ufuncs import *  # noqa: F401,F403
-from ._products import *  # noqa: F401,F403
 from ._ufuncs import sigmoid, erf  # noqa: F401
-from ._creation import __all__ as _a1
-from ._reductions import __all__ as _a2
-from ._shape import __all__ as _a3
-from ._ufuncs import __all__ as _a4
-from ._products import __all__ as _a5
+from ._products import *  # noqa: F401,F403
+from ._select import *  # noqa: F401,F403
+from ._sorting import *  # noqa: F401,F403
+from ._sets import *  # noqa: F401,F403
+from ._misc import *  # noqa: F401,F403
+from ._nanfuncs import *  # noqa: F401,F403
+from ._quantile import *  # noqa: F401,F403
+from ._indexfuncs import *  # noqa: F401,F403
+from ._io import *  # noqa: F401,F403
+from ._pad import pad  # noqa: F401
+from . import _array_methods  # noqa: F401  (sort, argsort, nonzero, take, ... as methods)
+from . import linalg, random, fft  # noqa: F401  (numpy's submodules)
 
 # dtypes and constants are numpy's own objects: x.dtype == np.float32 holds either way
 bool_ = _np.bool_
@@ -36,12 +44,9 @@ AxisError = _np.exceptions.AxisError
 
 __all__ = (["ndarray", "sigmoid", "erf", "bool_", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
             "uint64", "float16", "float32", "float64", "half", "single", "double", "intp", "uintp", "dtype", "finfo",
-            "iinfo", "result_type", "can_cast", "promote_types", "pi", "e", "inf", "nan", "euler_gamma", "newaxis"]
-           + _a1 + _a2 + _a3 + _a4 + _a5)
+            "iinfo", "result_type", "can_cast", "promote_types", "pi", "e", "inf", "nan", "euler_gamma", "newaxis",
+            "linalg", "random", "fft", "pad"]
+           + [n for m in (_creation, _reductions, _shape, _ufuncs, _products, _select, _sorting, _sets, _misc, _nanfuncs,
+                          _quantile, _indexfuncs, _io) for n in m.__all__])
 
-# numpy's submodules and file functions (issue 7), and the Array API namespace hook
-from . import linalg, random, fft  # noqa: E402,F401
-from ._io import *  # noqa: E402,F401,F403
-from ._io import __all__ as _a_io  # noqa: E402
-__all__ = __all__ + _a_io
 from .. import array_api as _array_api  # noqa: E402,F401  (attaches ndarray.__array_namespace__)

@@ -1,19 +1,17 @@
 """Basic indexing: integers, slices (negative steps too), None and Ellipsis become one strided
-view; assignment through them builds a new node (x with the region replaced)."""
+view; assignment through them builds a new node (x with the region replaced). Keys with integer
+arrays or booleans go to _fancy."""
 import numpy as _np
 
 from .. import _C
 from .._tensor import Var, operand
+from . import _fancy
 
 
 def _parse(x, key):
     """-> (start, step, length) per dim of x, and the result shape (ints dropped, None added)."""
     if not isinstance(key, tuple):
         key = (key,)
-    for k in key:
-        if isinstance(k, (Var, _np.ndarray, list)) or (isinstance(k, (bool, _np.bool_))):
-            raise NotImplementedError("mnnx: integer-array and boolean indexing are not implemented yet "
-                                      "(basic indexing with ints, slices, None and ... is)")
     n_real = sum(1 for k in key if k is not None and k is not Ellipsis)
     if sum(1 for k in key if k is Ellipsis) > 1:
         raise IndexError("an index can only have a single ellipsis ('...')")
@@ -57,6 +55,8 @@ def _parse(x, key):
 
 
 def getitem(x, key):
+    if _fancy.is_advanced(key):
+        return _fancy.getitem(x, key)
     start, step, length, out_shape = _parse(x, key)
     v = _C.slice(x, start, step, length)
     return _C.reshape(v, out_shape) if list(v.shape) != out_shape else v
@@ -64,6 +64,8 @@ def getitem(x, key):
 
 def setitem(x, key, value):
     """Returns the new node; the caller rebinds its name (mnnx arrays are values)."""
+    if _fancy.is_advanced(key):
+        return _fancy.setitem(x, key, value)
     start, step, length, out_shape = _parse(x, key)
     if not isinstance(value, Var):  # numpy's checks: 300 into int8 raises, 1.7 into int truncates
         value = _np.asarray(value, dtype=x.dtype) if isinstance(value, (int, float, bool)) else value

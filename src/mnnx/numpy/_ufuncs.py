@@ -145,7 +145,8 @@ _logical("logical_xor", "bitwise_xor")
 
 def where(condition, x=None, y=None, /):
     if x is None and y is None:
-        raise NotImplementedError("mnnx.numpy.where(condition) (nonzero) is not implemented yet")
+        from ._select import nonzero
+        return nonzero(condition)
     if x is None or y is None:
         raise ValueError("either both or neither of x and y should be given")
     return _C.where(operand(condition), operand(x), operand(y))
