@@ -91,7 +91,7 @@ class _Plan:
                 continue
             if kind == "mask":
                 for i, n in enumerate(v.shape):
-                    if x.shape[d + i] != n and not (n == 0 and x.shape[d + i] == 1):  # numpy lets 0 meet 1
+                    if x.shape[d + i] != n and v.size:  # numpy takes an empty mask as an empty index
                         raise IndexError(f"boolean index did not match indexed array along axis {d + i}; size of "
                                          f"axis is {x.shape[d + i]} but size of corresponding boolean axis is {n}")
                 dims = list(range(len(shape), len(shape) + v.ndim))
@@ -99,7 +99,7 @@ class _Plan:
                     shape.append(x.shape[d + i]); basic.append(None)
                 if v.shape == tuple(x.shape[d:d + v.ndim]):
                     terms.append([None, dims, d, contig(v)])  # its positions are found only if needed
-                else:  # an empty mask against size-1 dims: selects nothing
+                else:  # an empty mask of another shape: selects nothing
                     terms.append([_np.zeros(0, _np.int64), dims, d, None])
                 d += v.ndim
             else:  # int or array: one dim
