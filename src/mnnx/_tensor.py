@@ -71,7 +71,8 @@ def cast(x, dtype):
 
 
 def _inplace(fwd):
-    # numpy refuses in-place results it cannot cast back 'same_kind'; the name is rebound to a new node
+    # x += y writes x as numpy does: the handle (and every view sharing x's data) takes the new value;
+    # numpy refuses results it cannot cast back 'same_kind' or that do not fit x's shape
     def inplace(self, other):
         r = fwd(self, other)
         if r is NotImplemented:
@@ -81,7 +82,11 @@ def _inplace(fwd):
                 raise TypeError(f"Cannot cast ufunc output from dtype('{_DTYPES[r._dtype_char]}') to "
                                 f"dtype('{_DTYPES[self._dtype_char]}') with casting rule 'same_kind'")
             r = _C.cast(r, self._dtype_char)
-        return r
+        if r.shape != self.shape:
+            raise ValueError(f"non-broadcastable output operand with shape {self.shape} doesn't match the "
+                             f"broadcast shape {r.shape}")
+        self._rebind(r)
+        return self
     return inplace
 
 

@@ -156,7 +156,7 @@ nb::tuple shape_tuple(const Shape& s) {
 }  // namespace
 
 void init_core(nb::module_& m) {
-  auto var = nb::class_<Var>(m, "Var", nb::dynamic_attr());
+  auto var = nb::class_<Var>(m, "Var", nb::dynamic_attr(), nb::is_weak_referenceable());
   var
       .def_prop_ro("shape", [](const Var& v) { return shape_tuple(v.node->shape); })
       .def_prop_ro("ndim", [](const Var& v) { return v.node->ndim(); })
@@ -167,10 +167,13 @@ void init_core(nb::module_& m) {
       .def_prop_ro("_strides", [](const Var& v) { return shape_tuple(v.node->strides); })
       .def("_rebind", [](Var& self, const Var& o) {  // setitem: this handle now names another node
         NodeP n = o.node;
-        ++n->py_refs;
-        --self.node->py_refs;
+        if (self.counted) {
+          ++n->py_refs;
+          --self.node->py_refs;
+        }
         self.node = std::move(n);
       })
+      .def("_handle", [](const Var& v) { return Var(v.node, false); })  // keeps v's node, unseen by realize
       .def("_same_node", [](const Var& a, const Var& b) { return a.node == b.node; })
       .def("_numpy", &to_numpy, nb::arg("writable") = false)
       .def("__len__", [](const Var& v) {

@@ -9,6 +9,7 @@ import numpy as _np
 
 from .. import _C
 from .._tensor import Var, operand, cast, _export
+from . import _alias
 
 _INVALID = ("only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) and integer or boolean "
             "arrays are valid indices")
@@ -224,6 +225,7 @@ def _value_rows(value, dtype, res_shape, nb, p, row_elems):
 def setitem(x, key, value):
     """x with the indexed elements replaced: a new array (the caller rebinds its name), or x itself
     updated in place when nothing else can see its memory (no other node, view or exported array)."""
+    _alias.settle(x)  # a family whose other members are gone no longer shares x's buffer
     alone = _C.np7_exclusive(x)  # asked first: what follows takes views of x
     plan = _Plan(x, key)
     src, xs, perm = plan.source(x)

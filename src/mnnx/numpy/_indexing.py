@@ -1,11 +1,11 @@
 """Basic indexing: integers, slices (negative steps too), None and Ellipsis become one strided
-view; assignment through them builds a new node (x with the region replaced). Keys with integer
-arrays or booleans go to _fancy."""
+view that shares x's data (_alias); assignment through them builds a new node (x with the region
+replaced) that x is rebound to. Keys with integer arrays or booleans go to _fancy."""
 import numpy as _np
 
 from .. import _C
 from .._tensor import Var, operand
-from . import _fancy
+from . import _alias, _fancy
 
 
 def _parse(x, key):
@@ -54,16 +54,23 @@ def _parse(x, key):
     return start, step, length, out_shape
 
 
+def _is_scalar_key(x, key):
+    """numpy gives a scalar (a copy), not a view, when every dim gets an integer."""
+    key = key if isinstance(key, tuple) else (key,)
+    return len(key) == x.ndim and not any(k is None or k is Ellipsis or isinstance(k, slice) for k in key)
+
+
 def getitem(x, key):
     if _fancy.is_advanced(key):
         return _fancy.getitem(x, key)
     start, step, length, out_shape = _parse(x, key)
-    v = _C.slice(x, start, step, length)
-    return _C.reshape(v, out_shape) if list(v.shape) != out_shape else v
+    if _is_scalar_key(x, key):
+        return _C.reshape(_C.slice(x, start, step, length), out_shape)
+    return _alias.slice_view(x, start, step, length, out_shape)
 
 
 def setitem(x, key, value):
-    """Returns the new node; the caller rebinds its name (mnnx arrays are values)."""
+    """x with the indexed region replaced, as a new node; the caller rebinds x to it (see _alias)."""
     if _fancy.is_advanced(key):
         return _fancy.setitem(x, key, value)
     start, step, length, out_shape = _parse(x, key)

@@ -3,7 +3,7 @@ import numpy as _np
 
 from .. import _C
 from .._tensor import Var, cast
-from . import _creation, _indexing, _reductions as R, _shape as S, _ufuncs as U
+from . import _alias, _creation, _indexing, _reductions as R, _shape as S, _ufuncs as U
 
 
 def _shape_args(args):
@@ -56,5 +56,5 @@ for name, fn in METHODS.items():
 Var.T = property(lambda self: S.transpose(self))
 Var.mT = property(lambda self: S.matrix_transpose(self))
 Var.real = property(lambda self: self)
-Var.flat = property(lambda self: S.ravel(self))
+Var.flat = property(lambda self: _alias.reshape_view(self, [-1], always=True))  # x.flat[i] = v writes x
 del _np

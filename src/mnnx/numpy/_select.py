@@ -9,7 +9,7 @@ from .._tensor import Var, operand, cast, _export
 from ._fancy import contig
 from ._reductions import _index, sum as _sum
 from ._shape import _norm_axis, moveaxis, reshape, broadcast_arrays, stack, broadcast_to
-from . import _fancy
+from . import _alias, _fancy
 
 __all__ = ["take", "take_along_axis", "put", "put_along_axis", "choose", "compress", "nonzero", "argwhere",
            "flatnonzero", "diagonal", "trace", "tril", "triu", "meshgrid", "indices", "ix_"]
@@ -184,16 +184,19 @@ def diagonal(a, offset=0, axis1=0, axis2=1):
     if a1 == a2:
         raise ValueError("axis1 and axis2 cannot be the same")
     offset = _index(offset)
-    y = moveaxis(x, [a1, a2], [-2, -1])
-    rows, cols = y.shape[-2], y.shape[-1]
-    r0, c0 = (0, offset) if offset >= 0 else (-offset, 0)
-    n = builtins.max(0, builtins.min(rows - r0, cols - c0))
-    batch = list(y.shape[:-2])
-    if n == 0:
-        return _C.reshape(_C.slice(reshape(y, batch + [rows * cols]), [0] * len(batch) + [0], [1] * (len(batch) + 1),
-                                   batch + [0]), batch + [0])
-    flat = reshape(y, batch + [rows * cols])
-    return _C.slice(flat, [0] * len(batch) + [r0 * cols + c0], [1] * len(batch) + [cols + 1], batch + [n])
+    perm = [d for d in range(x.ndim) if d not in (a1, a2)] + [a1, a2]
+
+    def diag(v):  # raw ops: this also re-derives the view after writes to x
+        y = _C.permute(v, perm)
+        rows, cols = y.shape[-2], y.shape[-1]
+        r0, c0 = (0, offset) if offset >= 0 else (-offset, 0)
+        n = builtins.max(0, builtins.min(rows - r0, cols - c0))
+        batch = list(y.shape[:-2])
+        flat = _C.reshape(y, batch + [rows * cols])
+        if n == 0:
+            return _C.reshape(_C.slice(flat, [0] * (len(batch) + 1), [1] * (len(batch) + 1), batch + [0]), batch + [0])
+        return _C.slice(flat, [0] * len(batch) + [r0 * cols + c0], [1] * len(batch) + [cols + 1], batch + [n])
+    return _alias.readonly_view(x, diag)  # numpy's diagonal is a read-only view
 
 
 def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):

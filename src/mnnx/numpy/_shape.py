@@ -6,6 +6,7 @@ import numpy as _np
 
 from .. import _C
 from .._tensor import operand, cast
+from . import _alias
 from ._reductions import _index
 
 __all__ = ["reshape", "ravel", "transpose", "permute_dims", "swapaxes", "moveaxis", "broadcast_to",
@@ -32,18 +33,21 @@ def reshape(a, /, shape=None, order="C", *, newshape=None, copy=None):
     shape = newshape if shape is None else shape
     if order != "C":
         raise NotImplementedError("mnnx.numpy.reshape supports only order='C'")
-    return _C.reshape(operand(a), _shape_arg(shape))
+    return _alias.reshape_view(operand(a), _shape_arg(shape))
 
 
 def ravel(a, order="C"):
-    return reshape(a, -1, order=order)
+    x = operand(a)
+    if order != "C":
+        raise NotImplementedError("mnnx.numpy.ravel supports only order='C'")
+    return _alias.reshape_view(x, [-1]) if _alias.is_contiguous(x) else _C.reshape(x, [-1])  # numpy: copy otherwise
 
 
 def transpose(a, axes=None):
     x = operand(a)
     if axes is None:
         axes = list(range(x.ndim))[::-1]
-    return _C.permute(x, _shape_arg(axes))
+    return _alias.permute_view(x, [_norm_axis(a, x.ndim) for a in _shape_arg(axes)])
 
 
 def permute_dims(a, /, axes):
@@ -62,7 +66,7 @@ def swapaxes(a, axis1, axis2):
     p = list(range(x.ndim))
     i, j = _norm_axis(axis1, x.ndim), _norm_axis(axis2, x.ndim)
     p[i], p[j] = p[j], p[i]
-    return _C.permute(x, p)
+    return _alias.permute_view(x, p)
 
 
 def moveaxis(a, source, destination):
@@ -76,11 +80,12 @@ def moveaxis(a, source, destination):
     order = [n for n in range(x.ndim) if n not in src]
     for d, s in sorted(zip(dst, src)):
         order.insert(d, s)
-    return _C.permute(x, order)
+    return _alias.permute_view(x, order)
 
 
 def broadcast_to(array, shape, subok=False):
-    return _C.expand(operand(array), _shape_arg(shape))
+    shape = _shape_arg(shape)
+    return _alias.readonly_view(operand(array), lambda v: _C.expand(v, shape))
 
 
 def broadcast_shapes(*shapes):
@@ -107,18 +112,18 @@ def expand_dims(a, axis):
     shape = list(x.shape)
     for ax in axes:
         shape.insert(ax, 1)
-    return _C.reshape(x, shape)
+    return _alias.reshape_view(x, shape)
 
 
 def squeeze(a, axis=None):
     x = operand(a)
     if axis is None:
-        return _C.reshape(x, [d for d in x.shape if d != 1])
+        return _alias.reshape_view(x, [d for d in x.shape if d != 1])
     axes = {_norm_axis(ax, x.ndim) for ax in (axis if isinstance(axis, (tuple, list)) else [axis])}
     for ax in axes:
         if x.shape[ax] != 1:
             raise ValueError("cannot select an axis to squeeze out which has size not equal to one")
-    return _C.reshape(x, [d for i, d in enumerate(x.shape) if i not in axes])
+    return _alias.reshape_view(x, [d for i, d in enumerate(x.shape) if i not in axes])
 
 
 def concatenate(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
@@ -150,14 +155,14 @@ def stack(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
 
 
 def atleast_1d(*arys):
-    r = [operand(a) if operand(a).ndim >= 1 else _C.reshape(operand(a), [1]) for a in arys]
+    r = [operand(a) if operand(a).ndim >= 1 else _alias.reshape_view(operand(a), [1]) for a in arys]
     return r[0] if len(r) == 1 else tuple(r)
 
 
 def atleast_2d(*arys):
     def one(a):
         x = operand(a)
-        return x if x.ndim >= 2 else _C.reshape(x, [1, -1] if x.ndim == 1 else [1, 1])
+        return x if x.ndim >= 2 else _alias.reshape_view(x, [1, -1] if x.ndim == 1 else [1, 1])
     r = [one(a) for a in arys]
     return r[0] if len(r) == 1 else tuple(r)
 
@@ -166,11 +171,11 @@ def atleast_3d(*arys):
     def one(a):
         x = operand(a)
         if x.ndim == 0:
-            return _C.reshape(x, [1, 1, 1])
+            return _alias.reshape_view(x, [1, 1, 1])
         if x.ndim == 1:
-            return _C.reshape(x, [1, x.shape[0], 1])
+            return _alias.reshape_view(x, [1, x.shape[0], 1])
         if x.ndim == 2:
-            return _C.reshape(x, list(x.shape) + [1])
+            return _alias.reshape_view(x, list(x.shape) + [1])
         return x
     r = [one(a) for a in arys]
     return r[0] if len(r) == 1 else tuple(r)
@@ -247,7 +252,8 @@ def dsplit(ary, indices_or_sections):
 def unstack(x, /, *, axis=0):
     x = operand(x)
     ax = _norm_axis(axis, x.ndim)
-    return tuple(_C.reshape(p, [d for i, d in enumerate(x.shape) if i != ax]) for p in array_split(x, x.shape[ax], ax))
+    return tuple(_alias.reshape_view(p, [d for i, d in enumerate(x.shape) if i != ax])
+                 for p in array_split(x, x.shape[ax], ax))
 
 
 def tile(A, reps):
