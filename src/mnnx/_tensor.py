@@ -218,7 +218,7 @@ def __dlpack_device__(self):
 def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
     from . import numpy as mnp
     f = getattr(mnp, ufunc.__name__, None)
-    if method != "__call__" or kwargs.get("out") is not None or f is None:
+    if method != "__call__" or f is None:
         return NotImplemented
     return f(*inputs, **kwargs)
 

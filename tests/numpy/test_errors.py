@@ -292,14 +292,19 @@ def test_unsupported_values_raise_type_error():
         mnp.exp("a")
 
 
-def test_out_keyword_is_rejected_not_ignored():
+def test_out_keyword_is_written_not_ignored():
     out = mnp.zeros(3)
+    assert mnp.add(mnp.ones(3), 1, out=out) is out and out.tolist() == [2.0, 2, 2]
+    o2 = mnp.zeros((), dtype=mnp.int64)
+    mnp.sum(mnp.ones(3) * 1.5, out=o2)  # reductions cast 'unsafe', as numpy's
+    assert int(o2) == 4
+    host = np.zeros(3)
+    np.add(mnp.ones(3), 1, out=host)
+    assert host.tolist() == [2.0, 2, 2]
     with pytest.raises(TypeError):
-        mnp.add(mnp.ones(3), 1, out=out)
-    with pytest.raises(TypeError):
-        mnp.sum(mnp.ones(3), out=out)
-    with pytest.raises(TypeError):
-        np.add(mnp.ones(3), 1, out=np.zeros(3))
+        mnp.argmax(mnp.ones((3, 2)), axis=0, out=mnp.zeros(2))
+    with pytest.raises(ValueError):
+        mnp.sum(mnp.ones((3, 2)), axis=0, out=mnp.zeros(3))
 
 
 def run_isolated(code, limit_bytes=8 * 2**30):

@@ -267,3 +267,37 @@ def test_a_view_of_a_parameter_is_written_only_without_grad():
         v[0] = 5.0
     assert w.tolist() == [1.0, 5.0, 1.0, 1.0]
     assert w.requires_grad and w.is_leaf
+
+
+@pytest.mark.parametrize("name,args", [("add", (1.5,)), ("multiply", (2.0,)), ("sqrt", ()), ("negative", ()),
+                                       ("maximum", (3.0,)), ("power", (2,))])
+def test_out_writes_the_given_array_and_its_views(name, args):
+    n = np.arange(8.0)
+    nv = n[2:6]
+    x = mnp.asarray(n.copy())
+    v = x[2:6]
+    r = getattr(mnp, name)(v, *args, out=v)
+    getattr(np, name)(nv, *args, out=nv)
+    assert r is v
+    np.testing.assert_allclose(np.asarray(x), n)
+    np.add(x, 1, out=x)  # through numpy's dispatch too
+    n += 1
+    np.testing.assert_allclose(np.asarray(x), n)
+
+
+def test_out_follows_numpys_casting_and_shape_rules():
+    x = mnp.arange(6.0).reshape(2, 3)
+    o = mnp.zeros((2, 3))
+    mnp.add(x[0], 1, out=o)  # the result broadcasts into out
+    assert o.tolist() == [[1.0, 2, 3], [1.0, 2, 3]]
+    host = np.zeros(3)
+    mnp.multiply(x[1], 2, out=host)  # a numpy out is written as numpy would
+    assert host.tolist() == [6.0, 8, 10]
+    mnp.clip(x, 1, 4, out=x)
+    assert x.tolist() == [[1.0, 1, 2], [3.0, 4, 4]]
+    with pytest.raises(TypeError, match="same_kind"):
+        mnp.add(mnp.arange(3), 0.5, out=mnp.arange(3))
+    with pytest.raises(ValueError, match="non-broadcastable output operand"):
+        mnp.add(x, 1, out=mnp.zeros(3))
+    with pytest.raises(TypeError, match="ArrayType"):
+        mnp.add(x, 1, out=[0, 0, 0])

@@ -6,7 +6,9 @@ import numpy as _np
 
 from .. import _C
 from .._tensor import OPS, operand, cast
-from ._ufuncs import sqrt
+import functools
+
+from ._ufuncs import sqrt, store
 
 __all__ = ["sum", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "mean", "var", "std", "any", "all",
            "cumsum", "cumprod", "ptp", "count_nonzero", "average"]
@@ -39,8 +41,8 @@ def _acc_dtype(x, dtype):
 
 
 def _no_out(name, out, kw):
-    if out is not None:
-        raise TypeError(f"{name}: out= is not supported by mnnx")
+    if out is not None:  # out= by keyword is handled by _writes_out below
+        raise TypeError(f"{name}: pass out= by keyword")
     for k, v in kw.items():
         if not (k == "where" and v is True) and not (k == "initial" and v is _np._NoValue):
             raise TypeError(f"{name}() got an unexpected keyword argument '{k}'")
@@ -199,3 +201,20 @@ def cumsum(a, axis=None, dtype=None, out=None):
 def cumprod(a, axis=None, dtype=None, out=None):
     _no_out("cumprod", out, {})
     return _scan("cumprod", a, axis, dtype)
+
+
+def _writes_out(f, casting):
+    """numpy's out= for a reduction: the result cast into `out` ('unsafe' as numpy's reductions do; the
+    index reductions want an int64 out)."""
+    @functools.wraps(f)
+    def g(*args, out=None, **kw):
+        r = f(*args, **kw)
+        return r if out is None else store(r, out, casting)
+    return g
+
+
+for _f in (sum, prod, max, min, mean, var, std, any, all, ptp, cumsum, cumprod):
+    globals()[_f.__name__] = _writes_out(_f, "unsafe")
+for _f in (argmax, argmin):
+    globals()[_f.__name__] = _writes_out(_f, "equiv")
+amax, amin = max, min

@@ -18,16 +18,35 @@ def _export(name, f):
 
 
 def _check_kw(name, kw):
-    if kw.get("out") is not None:
-        raise TypeError(f"{name}: out= is not supported by mnnx (arrays are immutable graph values)")
     for k in kw:
         if k not in ("out", "dtype", "casting", "order", "subok", "where") or (k == "where" and kw[k] is not True):
             raise TypeError(f"{name}() got an unexpected keyword argument '{k}'")
 
 
+def store(r, out, casting="same_kind"):
+    """numpy's out=: r written into `out` (an mnnx or numpy array, cast by `casting`), which is returned."""
+    if isinstance(out, tuple):
+        if len(out) != 1:
+            raise ValueError("The 'out' tuple must have exactly one entry")
+        out = out[0]
+    if not isinstance(out, (Var, _np.ndarray)):
+        raise TypeError("return arrays must be of ArrayType")
+    rt = _DTYPES[r._dtype_char]
+    if not _np.can_cast(rt, out.dtype, casting):
+        raise TypeError(f"Cannot cast ufunc output from dtype('{rt}') to dtype('{out.dtype}') with casting rule "
+                        f"'{casting}'")
+    if _np.broadcast_shapes(r.shape, out.shape) != tuple(out.shape):
+        raise ValueError(f"non-broadcastable output operand with shape {tuple(out.shape)} doesn't match the broadcast "
+                         f"shape {_np.broadcast_shapes(r.shape, out.shape)}")
+    out[...] = cast(r, out.dtype) if isinstance(out, Var) else _np.asarray(r)
+    return out
+
+
 def _with_dtype(r, kw):
     dt = kw.get("dtype")
-    return r if dt is None else cast(r, dt)
+    r = r if dt is None else cast(r, dt)
+    out = kw.get("out")
+    return r if out is None else store(r, out)
 
 
 def _unary(name, op):
@@ -154,7 +173,7 @@ def where(condition, x=None, y=None, /):
 
 def clip(a, a_min=None, a_max=None, /, out=None, **kw):
     if out is not None:
-        raise TypeError("clip: out= is not supported by mnnx")
+        return store(clip(a, a_min, a_max, **kw), out)
     lo, hi = kw.pop("min", a_min), kw.pop("max", a_max)
     if lo is None and hi is None:
         raise ValueError("One of max or min must be given")
@@ -186,7 +205,7 @@ def clip(a, a_min=None, a_max=None, /, out=None, **kw):
 
 def round(a, decimals=0, out=None):  # noqa: A001 (numpy's name)
     if out is not None:
-        raise TypeError("round: out= is not supported by mnnx")
+        return store(round(a, decimals), out)
     x = operand(a)
     if x.dtype.kind in "iub":
         if decimals >= 0:
