@@ -199,8 +199,16 @@ def test_choice_permutation_shuffle():
     lst = list(range(10))
     g.shuffle(lst)
     assert sorted(lst) == list(range(10))
-    with pytest.raises(TypeError, match="permutation"):
-        g.shuffle(mnp.arange(5))
+    m = mnp.arange(20).reshape(10, 2)
+    col = m[:, 1]
+    assert g.shuffle(m) is None  # an mnnx array is shuffled in place, rows kept whole, views see it
+    assert sorted(col.tolist()) == list(range(1, 20, 2)) and np.array_equal(np.asarray(m)[:, 0] + 1, col.tolist())
+    assert np.asarray(m)[:, 0].tolist() != list(range(0, 20, 2))
+    g1, g2 = mnp.random.default_rng(5), mnp.random.default_rng(5)
+    a_np, a_mx = np.arange(8), mnp.arange(8)
+    g1.shuffle(a_np)
+    g2.shuffle(a_mx)
+    assert a_mx.tolist() == a_np.tolist()  # the same stream for either kind of array
     # every permutation of 3 is equally likely
     counts = {}
     for _ in range(6000):

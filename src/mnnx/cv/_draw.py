@@ -1,5 +1,6 @@
 """cv2's drawing functions on native raster kernels (cv/draw_*.cpp). Like cv2 they draw into the numpy
-array they are given and return it; a Var (immutable) is drawn on a copy returned as a new Var."""
+array they are given and return it; a Var is drawn on a copy that is then written back into it (so its
+views see the drawing too, as with numpy images)."""
 import numpy as np
 
 from .. import _C
@@ -59,7 +60,8 @@ class _Canvas:
     def done(self):
         if self.is_var:
             from .. import numpy as mnp
-            return mnp.asarray(self.a)
+            self.src[...] = mnp.asarray(self.a)
+            return self.src
         if self.work.base is not self.a and not np.shares_memory(self.work, self.a):
             self.a[...] = self.work.reshape(self.a.shape)
         return self.a

@@ -153,12 +153,13 @@ class Generator(MoreDistributions):
         return _wrap(_np.ascontiguousarray(_np.take(arr, idx, axis=axis)))
 
     def shuffle(self, x, axis=0):
-        """In place, as numpy: numpy arrays and lists are shuffled and None is returned. An mnnx array is a
-        value (its name cannot be rebound from here), so shuffling one raises TypeError: use
-        ``x = rng.permutation(x)``."""
+        """In place, as numpy: mnnx arrays (and every view of their data), numpy arrays and lists are
+        shuffled along `axis` and None is returned."""
         if isinstance(x, Var):
-            raise TypeError("mnnx arrays are immutable values and cannot be shuffled in place; "
-                            "use x = rng.permutation(x, axis=...) instead")
+            if x.ndim == 0:
+                raise TypeError("shuffle requires an array with at least one dimension")
+            x[...] = self.permutation(x, axis=axis)
+            return None
         if isinstance(x, _np.ndarray):
             if x.ndim == 0:
                 raise TypeError("shuffle requires an array with at least one dimension")
