@@ -301,3 +301,24 @@ def test_out_follows_numpys_casting_and_shape_rules():
         mnp.add(x, 1, out=mnp.zeros(3))
     with pytest.raises(TypeError, match="ArrayType"):
         mnp.add(x, 1, out=[0, 0, 0])
+
+
+def test_out_of_the_other_functions_matches_numpy():
+    rng = np.random.default_rng(1)
+    a_np = rng.standard_normal((3, 3))
+    a = mnp.asarray(a_np)
+    for name, args, kw in [("matmul", (a_np, a_np), {}), ("dot", (a_np, a_np), {}), ("outer", (a_np[0], a_np[1]), {}),
+                           ("einsum", ("ij,jk->ik", a_np, a_np), {}), ("concatenate", ([a_np[0], a_np[1]],), {}),
+                           ("take", (a_np, [0, 4, 8]), {}), ("trace", (a_np,), {})]:
+        ref = getattr(np, name)(*args, **kw)
+        o_np = np.zeros_like(ref)
+        getattr(np, name)(*args, out=o_np, **kw)
+        o = mnp.zeros(ref.shape)
+        m_args = tuple(mnp.asarray(x) if isinstance(x, np.ndarray) else
+                       [mnp.asarray(y) for y in x] if isinstance(x, list) and isinstance(x[0], np.ndarray) else x
+                       for x in args)
+        assert getattr(mnp, name)(*m_args, out=o, **kw) is o, name
+        np.testing.assert_allclose(np.asarray(o), o_np, rtol=1e-12, err_msg=name)
+    g = mnp.random.default_rng(3)
+    o = mnp.zeros(5)
+    assert g.random(out=o) is o and 0 < float(o.min()) and float(o.max()) < 1

@@ -2,8 +2,7 @@
 
 They need no kernels of their own: each is a short elementwise expression the scheduler fuses with
 its neighbours, so `relu(x @ w + b)` runs as one GEMM whose epilogue adds the bias and clamps.
-inplace=True rebinds the given array to the result (arrays are values here; the caller's name then
-holds the activation, as torch's in-place update would)."""
+inplace=True writes the result into the given array (and every view of its data), as torch's does."""
 import math
 
 from .._tensor import Var, operand

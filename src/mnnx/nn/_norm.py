@@ -4,10 +4,9 @@ layer_norm, group_norm, instance_norm, softmax and log_softmax run on the engine
 kernels (over the last axis: normalized dims are flattened into it, other softmax dims moved to it);
 batch_norm is a fused elementwise expression in inference and mnnx.numpy reductions in training.
 
-Running statistics: arrays are values here, so they cannot be written in place. In training mode
-batch_norm / instance_norm *rebind* a mnnx array passed as running_mean / running_var to its updated
-value (the name the caller holds then sees the new statistics, as after torch's in-place update, and
-the update stays lazy); a numpy array is overwritten in place (which computes the statistics then)."""
+Running statistics: in training mode batch_norm / instance_norm write the updated statistics into a
+mnnx array passed as running_mean / running_var (lazily, as every mnnx write) or into a numpy array
+(which computes them then), as torch updates its buffers in place."""
 import math
 import warnings
 
@@ -38,7 +37,7 @@ def _once(e):
 
 
 def _update(stat, new, what, name):
-    """torch updates running statistics in place; here the array is rebound (or a numpy array written)."""
+    """torch updates running statistics in place; so do we (a mnnx write reaches the array's views too)."""
     if isinstance(stat, Var):
         stat._rebind(cast(_C.reshape(new, list(stat.shape)), stat.dtype))
     elif isinstance(stat, _np.ndarray) and stat.flags.writeable:

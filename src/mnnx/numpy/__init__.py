@@ -2,8 +2,8 @@
 
     import mnnx.numpy as np
 
-Arrays are values in a lazy graph; they are computed when needed (printing, np.asarray, item(),
-mnnx.eval) by fused native kernels."""
+Arrays are nodes of a lazy graph, computed when needed (printing, np.asarray, item(), mnnx.eval) by
+fused native kernels; views and writes follow numpy (see _alias.py)."""
 import numpy as _np
 
 from .._tensor import Var as ndarray

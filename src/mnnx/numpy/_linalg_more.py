@@ -150,7 +150,8 @@ def _mm(x, y):
 def multi_dot(arrays, *, out=None):
     """The chain product in numpy's cost-optimal order (so the rounding matches numpy's)."""
     if out is not None:
-        raise TypeError("multi_dot: out= is not supported (mnnx arrays are values)")
+        from ._ufuncs import store
+        return store(multi_dot(arrays), out, "equiv")
     arrs = [_var(a) for a in arrays]
     n = len(arrs)
     if n < 2:

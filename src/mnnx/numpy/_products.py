@@ -11,6 +11,7 @@ from .._tensor import Var, operand, cast
 from ._reductions import _index
 from ._shape import reshape, transpose, expand_dims, squeeze
 from ._reductions import sum as _sum
+from ._ufuncs import store
 
 __all__ = ["matmul", "dot", "vdot", "inner", "outer", "tensordot", "einsum"]
 
@@ -21,7 +22,7 @@ def _arr(x):
 
 def matmul(x1, x2, /, out=None, *, dtype=None, **kw):
     if out is not None:
-        raise TypeError("matmul: out= is not supported by mnnx")
+        return store(matmul(x1, x2, dtype=dtype, **kw), out)
     if kw:
         raise TypeError(f"matmul() got an unexpected keyword argument '{next(iter(kw))}'")
     a, b = _arr(x1), _arr(x2)
@@ -50,8 +51,8 @@ def matmul(x1, x2, /, out=None, *, dtype=None, **kw):
 
 
 def dot(a, b, out=None):
-    if out is not None:
-        raise TypeError("dot: out= is not supported by mnnx")
+    if out is not None:  # numpy's dot wants out of exactly the result's type
+        return store(dot(a, b), out, "equiv")
     a, b = _arr(a), _arr(b)
     if a.ndim == 0 or b.ndim == 0:
         return a * b
@@ -89,7 +90,7 @@ def inner(a, b, /):
 
 def outer(a, b, out=None):
     if out is not None:
-        raise TypeError("outer: out= is not supported by mnnx")
+        return store(outer(a, b), out)
     a, b = reshape(_arr(a), (-1,)), reshape(_arr(b), (-1,))
     return reshape(a, (-1, 1)) * reshape(b, (1, -1))
 
@@ -253,7 +254,8 @@ def einsum(subscripts, *operands, out=None, dtype=None, order="K", casting="safe
     """Einstein summation: every subscript form numpy accepts with letters and '...' (repeated
     indices take diagonals, contracted pairs become batched GEMMs, lone indices are summed)."""
     if out is not None:
-        raise TypeError("einsum: out= is not supported by mnnx")
+        return store(einsum(subscripts, *operands, dtype=dtype, order=order, casting=casting, optimize=optimize), out,
+                     casting)
     if not isinstance(subscripts, str):
         raise TypeError("einsum: only the subscripts-string form is supported by mnnx")
     xs = [_arr(x) for x in operands]

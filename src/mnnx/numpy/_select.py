@@ -10,6 +10,7 @@ from ._fancy import contig
 from ._reductions import _index, sum as _sum
 from ._shape import _norm_axis, moveaxis, reshape, broadcast_arrays, stack, broadcast_to
 from . import _alias, _fancy
+from ._ufuncs import store
 
 __all__ = ["take", "take_along_axis", "put", "put_along_axis", "choose", "compress", "nonzero", "argwhere",
            "flatnonzero", "diagonal", "trace", "tril", "triu", "meshgrid", "indices", "ix_"]
@@ -38,7 +39,7 @@ def _mode_indices(idx, n, mode):
 
 def take(a, indices, axis=None, out=None, mode="raise"):
     if out is not None:
-        raise TypeError("take: out= is not supported by mnnx")
+        return store(take(a, indices, axis, mode=mode), out, "unsafe")
     x = operand(a)
     if axis is None:
         x, ax = reshape(x, -1), 0
@@ -201,7 +202,7 @@ def diagonal(a, offset=0, axis1=0, axis2=1):
 
 def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
     if out is not None:
-        raise TypeError("trace: out= is not supported by mnnx")
+        return store(trace(a, offset, axis1, axis2, dtype), out, "unsafe")
     return _sum(diagonal(a, offset, axis1, axis2), axis=-1, dtype=dtype)
 
 

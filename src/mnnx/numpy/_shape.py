@@ -8,6 +8,7 @@ from .. import _C
 from .._tensor import operand, cast
 from . import _alias
 from ._reductions import _index
+from ._ufuncs import store
 
 __all__ = ["reshape", "ravel", "transpose", "permute_dims", "swapaxes", "moveaxis", "broadcast_to",
            "broadcast_arrays", "broadcast_shapes", "expand_dims", "squeeze", "concatenate", "concat", "stack",
@@ -128,7 +129,9 @@ def squeeze(a, axis=None):
 
 def concatenate(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
     if out is not None:
-        raise TypeError("concatenate: out= is not supported by mnnx")
+        if dtype is not None:
+            raise TypeError("concatenate() only takes `out` or `dtype` as an argument, but both were provided.")
+        return store(concatenate(arrays, axis), out, casting)
     xs = [operand(a) for a in arrays]
     if axis is None:
         xs = [_C.reshape(x, [-1]) for x in xs]

@@ -41,8 +41,13 @@ class Generator(MoreDistributions):
             raise TypeError(f"Unsupported dtype {dt!r} for random")
         shp = _size(size)
         if out is not None:
-            if isinstance(out, Var) or not isinstance(out, _np.ndarray):
-                raise TypeError("out must be a writable numpy array (mnnx arrays are values, not buffers)")
+            if isinstance(out, Var):  # generated as for a numpy out, then written in
+                if out.dtype != dt or (shp is not None and out.shape != shp):
+                    raise ValueError("Supplied output array has the wrong dtype or shape")
+                out[...] = self.random(out.shape, dt)
+                return out
+            if not isinstance(out, _np.ndarray):
+                raise TypeError("out must be a numpy or mnnx array")
             if out.dtype != dt or not out.flags.c_contiguous or (shp is not None and out.shape != shp):
                 raise ValueError("Supplied output array is not contiguous, writable or aligned, or has the wrong "
                                  "dtype or shape")
