@@ -19,9 +19,15 @@ if _np.dtype("l").itemsize != 8:  # LLP64 platforms: int64 is 'q'
     _CHAR["q"], _CHAR["Q"] = "l", "L"
 
 
+class ComplexInput(TypeError):
+    """Complex data, which mnnx arrays cannot hold: mnnx.numpy functions hand such calls to numpy."""
+
+
 def dtype_char(dtype):
     """The engine's type char for anything numpy accepts as a dtype; TypeError if unsupported."""
     dt = _np.dtype(dtype)
+    if dt.kind == "c":
+        raise ComplexInput(f"mnnx does not support data type {dt!r} (complex data stays numpy's)")
     if dt.char not in _CHAR or not dt.isnative:
         raise TypeError(f"mnnx does not support data type {dt!r}")
     return _CHAR[dt.char]
@@ -62,7 +68,7 @@ def operand(x):
     if isinstance(x, float):
         return _C.scalar_float(x)
     if isinstance(x, complex):
-        raise TypeError("mnnx does not support complex numbers")
+        raise ComplexInput("mnnx does not support complex numbers (complex data stays numpy's)")
     return asarray(x)
 
 
@@ -93,6 +99,15 @@ def _inplace(fwd):
 # The binary dunders are native (mnnx/_C) for speed; Python numbers become weak scalars there and
 # every other operand comes here.
 _C._set_operand(operand)
+
+
+def _complex_operand(name, x, c, reflected):
+    """x <op> c for a Python complex c: numpy's result (complex data stays numpy's)."""
+    f = getattr(_np, name)
+    return f(c, _export(x)) if reflected else f(_export(x), c)
+
+
+_C._set_complex_operand(_complex_operand)
 _BINARY_DUNDERS = [("add", "add"), ("sub", "subtract"), ("mul", "multiply"), ("truediv", "true_divide"),
                    ("floordiv", "floor_divide"), ("mod", "remainder"), ("and", "bitwise_and"), ("or", "bitwise_or"),
                    ("xor", "bitwise_xor"), ("lshift", "left_shift"), ("rshift", "right_shift")]

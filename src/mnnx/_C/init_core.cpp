@@ -140,10 +140,16 @@ bool to_node(nb::handle h, NodeP* out) {
   }
 }
 
+nb::handle g_complex;  // mnnx._tensor._complex_operand: numpy computes x * 1j (mnnx has no complex dtype)
+
 template <Op OP, bool REFLECTED>
 nb::object dunder(const Var& self, nb::handle other) {
   NodeP o;
-  if (!to_node(other, &o)) return nb::borrow(Py_NotImplemented);
+  if (!to_node(other, &o)) {
+    if (PyComplex_Check(other.ptr()) && g_complex.is_valid())
+      return g_complex(op_name(OP), nb::cast(Var(self.node)), other, REFLECTED);
+    return nb::borrow(Py_NotImplemented);
+  }
   return nb::cast(Var(REFLECTED ? make_binary(OP, o, self.node) : make_binary(OP, self.node, o)));
 }
 
@@ -195,6 +201,7 @@ void init_core(nb::module_& m) {
   var.def("__gt__", &dunder<Op::GT, false>);
   var.def("__ge__", &dunder<Op::GE, false>);
   m.def("_set_operand", [](nb::object f) { g_operand = f.release(); });
+  m.def("_set_complex_operand", [](nb::object f) { g_complex = f.release(); });
   m.def("from_array", &from_array, nb::arg("a"));
   m.def("empty", [](std::vector<int64_t> shape, const std::string& dt) { return Var(make_empty(dt_of(dt), shape)); });
   m.def("scalar_bool", [](bool v) { return Var(make_scalar_i(v, DType::BOOL, true)); });

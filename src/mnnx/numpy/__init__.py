@@ -49,4 +49,10 @@ __all__ = (["ndarray", "sigmoid", "erf", "bool_", "int8", "int16", "int32", "int
            + [n for m in (_creation, _reductions, _shape, _ufuncs, _products, _select, _sorting, _sets, _misc, _nanfuncs,
                           _quantile, _indexfuncs, _io) for n in m.__all__])
 
+from ._complex import *  # noqa: E402,F401,F403
+from . import _complex  # noqa: E402
+__all__ += _complex.__all__
+_complex.wrap_namespace(globals(), __all__)  # complex input: numpy computes it
+_complex.wrap_namespace(vars(linalg), linalg.__all__, _np.linalg)
+
 from .. import array_api as _array_api  # noqa: E402,F401  (attaches ndarray.__array_namespace__)

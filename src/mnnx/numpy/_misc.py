@@ -6,7 +6,7 @@ import builtins
 import numpy as _np
 
 from .. import _C
-from .._tensor import Var, operand, cast, _export
+from .._tensor import ComplexInput, Var, operand, cast, _export
 from ._fancy import contig
 from ._reductions import _index, all as _all, sum as _sum, min as _min, max as _max, mean, std
 from ._shape import _norm_axis, reshape, concatenate, broadcast_to, flip, transpose, broadcast_shapes
@@ -190,7 +190,7 @@ def interp(x, xp, fp, left=None, right=None, period=None):
     xv = cast(operand(x), _np.float64)
     xpv, fpv = operand(xp), operand(fp)
     if fpv.dtype.kind == "c":
-        raise TypeError("mnnx does not support complex numbers")
+        raise ComplexInput("mnnx does not support complex numbers (complex data stays numpy's)")
     xpv, fpv = cast(xpv, _np.float64), cast(fpv, _np.float64)
     if xpv.ndim != 1 or fpv.ndim != 1:
         raise ValueError("object too deep for desired array" if period is None else "Data points must be 1-D sequences")

@@ -12,7 +12,7 @@ from numpy.linalg import LinAlgError
 from numpy.linalg._linalg import EighResult, QRResult, SlogdetResult, SVDResult
 
 from .. import _C
-from .._tensor import asarray as _wrap
+from .._tensor import ComplexInput, asarray as _wrap
 
 __all__ = ["LinAlgError", "inv", "solve", "det", "slogdet", "norm", "qr", "cholesky", "eigh", "eigvalsh", "svd",
            "svdvals", "pinv", "lstsq", "matrix_power", "matrix_rank", "cond", "matmul", "matrix_norm",
@@ -32,7 +32,7 @@ def _common_type(*arrays):
     for a in arrays:
         k = a.dtype.kind
         if k == "c":
-            raise TypeError("mnnx does not support complex numbers")
+            raise ComplexInput("mnnx does not support complex numbers (complex data stays numpy's)")
         if k == "f":
             if a.dtype.itemsize not in (4, 8):
                 raise TypeError(f"array type {a.dtype.name} is unsupported in linalg")
