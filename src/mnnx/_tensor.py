@@ -226,6 +226,22 @@ def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None
     return a.__dlpack__(stream=stream, **kw) if stream is not None else a.__dlpack__(**kw)
 
 
+def _from_pickle(a):
+    return asarray(a)
+
+
+def __reduce__(self):  # pickled as its values (a view's family is not kept, as numpy pickles a view)
+    return (_from_pickle, (_np.array(_export(self)),))
+
+
+def __deepcopy__(self, memo=None):  # a parameter's copy is again a parameter, as torch's deepcopy
+    if _C.ag_requires_grad(self) and _C.ag_is_leaf(self):
+        r = _C.copy(_C.ag_detach(self))
+        _C.ag_set_requires_grad(r, True)
+        return r
+    return _C.copy(self)
+
+
 def __dlpack_device__(self):
     return (1, 0)
 
@@ -260,7 +276,8 @@ def __array_function__(self, func, types, args, kwargs):
 for _n, _f in [("numpy", numpy), ("realize", realize), ("__array__", __array__), ("item", item), ("tolist", tolist),
                ("__bool__", _truth), ("__float__", _scalar_conv(float)), ("__int__", _scalar_conv(int)),
                ("__index__", __index__), ("__iter__", __iter__), ("__repr__", __repr__), ("__str__", __str__),
-               ("__dlpack__", __dlpack__), ("__dlpack_device__", __dlpack_device__),
+               ("__dlpack__", __dlpack__), ("__dlpack_device__", __dlpack_device__), ("__reduce__", __reduce__),
+               ("__copy__", lambda self: _C.copy(self)), ("__deepcopy__", __deepcopy__),
                ("__array_ufunc__", __array_ufunc__), ("__array_function__", __array_function__)]:
     setattr(Var, _n, _f)
 
