@@ -10,18 +10,10 @@ import types
 import numpy as _np
 
 from .. import _C
-from .._tensor import ComplexInput, Var, _export, asarray, operand
+from .._tensor import ComplexInput, Var, _unwrap as _to_numpy, asarray, operand
 from . import _creation
 
 __all__ = ["real", "imag", "conj", "conjugate", "angle", "iscomplexobj", "isrealobj", "iscomplex", "isreal"]
-
-
-def _to_numpy(x):
-    if isinstance(x, Var):
-        return _export(x)
-    if isinstance(x, (list, tuple)):
-        return type(x)(_to_numpy(v) for v in x)
-    return x
 
 
 def _from_numpy(r):
