@@ -4,9 +4,9 @@
 - boolean-mask get of a 4M float32 array (about half selected)
 - sort, argsort and unique of 4M random float32
 
-mnnx's timings include realizing the result. Arrays are values: a setitem writes a new array (16 MiB
-more than numpy's in-place one) when anything else still sees the old one (a lazy consumer, a view,
-an exported numpy array); in this loop nothing does, so it is updated in place as numpy's.
+mnnx's timings include realizing the result. A fancy setitem writes a new buffer (16 MiB more than
+numpy's in-place one) when anything else still reads the old one (a lazy consumer, a live view, an
+exported numpy array); in this loop nothing does, so it is updated in place as numpy's.
 
 `--threads N` runs mnnx and torch on N threads (default 2): with other processes busy on this 2-vCPU
 machine, 1 thread compares the kernels without waiting for a second core."""
