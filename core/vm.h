@@ -49,9 +49,13 @@ constexpr int64_t kDepthwiseSlack = 64;
 using Dw3x3Fn = void (*)(const float* x, int64_t rs, int64_t H, int64_t W, int64_t ph, int64_t pw, const float* w,
                          int64_t OH, int64_t OW, float* y);
 
-// Winograd F(2x2, 3x3) transforms of one row of tiles (nn/conv_kernels.cpp).
-using WinoInFn = void (*)(const void* const* rows, int64_t ntx, void* V, int64_t vs);
-using WinoOutFn = void (*)(const void* M, int64_t ms, int64_t ntx, void* y0, void* y1);
+// Winograd F(2x2, 3x3) and F(4x4, 3x3) transforms of n tiles (nn/conv_kernels.cpp): gather, the
+// tiles' elements from a input rows (rs apart) to q[k * qs + t]; in, from q to V[k * vs + t]; out,
+// from products M[k * ms + t] to outputs z[k * zs + t].
+using WinoGatherFn = void (*)(const void* rows, int64_t rs, int64_t n, void* q, int64_t qs);
+constexpr int64_t kWinoSlack = 64;  // gather's rows are readable this far past the tiles
+using WinoInFn = void (*)(const void* q, int64_t qs, int64_t n, void* V, int64_t vs);
+using WinoOutFn = void (*)(const void* M, int64_t ms, int64_t n, void* z, int64_t zs);
 
 constexpr int kNumReduce = 6;  // RSUM..RARGMIN in op-table order
 inline int reduce_index(Op op) { return static_cast<int>(op) - static_cast<int>(Op::RSUM); }
@@ -77,8 +81,9 @@ struct KernelTable {
   GemmMicro gemm[2][2];      // [float32, float64][tall tile, short tile]
   DepthwiseFn depthwise[2];  // float32, float64
   Dw3x3Fn dw3x3;
-  WinoInFn wino_in[2];
-  WinoOutFn wino_out[2];
+  WinoGatherFn wino_gather[2][2];  // [F(2x2, 3x3), F(4x4, 3x3)][float32, float64]
+  WinoInFn wino_in[2][2];
+  WinoOutFn wino_out[2][2];
 };
 
 const KernelTable& kernels();  // the table chosen for this CPU

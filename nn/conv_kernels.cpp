@@ -1,6 +1,7 @@
-// Depthwise convolution rows, compiled once per ISA (MNNX_ISA): one output plane from a zero-padded
-// input plane. 3x3 and 5x5 are unrolled so the taps accumulate in vector registers along the row.
-// Built with -ffp-contract=fast (FMA), like the GEMM micro-kernels.
+// Depthwise convolution rows and the Winograd transforms, compiled once per ISA (MNNX_ISA).
+// Depthwise: one output plane from a zero-padded input plane; 3x3 and 5x5 are unrolled so the taps
+// accumulate in vector registers along the row. Built with -ffp-contract=fast (FMA), like the GEMM
+// micro-kernels.
 #include <algorithm>
 #include <cstring>
 #include <type_traits>
@@ -131,100 +132,135 @@ void depthwise(const void* pad, int64_t PW, const void* wk, int64_t kh, int64_t 
   else rows<T, 0, 0>(pad, PW, wk, kh, kw, geo, OH, OW, y, scratch);
 }
 
-// Winograd F(2x2, 3x3) input transform of one row of tiles: V = B^T d B for ntx tiles whose 4x4
-// input patches start at columns 0, 2, 4, ... of the four zero-padded rows. The 16 results of tile
-// t go to V[k * vs + t] (16 matrices, tiles contiguous). Rows are split into even and odd columns
-// first, so every load in the transform is contiguous and the loop vectorizes across tiles.
-constexpr int64_t kWinoChunk = 64;  // tiles per pass: the split rows stay on the stack
+// Winograd transforms on vectors of tiles. F(2x2, 3x3) uses the points 0, 1, -1, infinity; F(4x4, 3x3)
+// 0, 1, -1, 2, -2, infinity. bt applies B^T to the a = m + 2 values of one row or column of an input
+// tile, at applies A^T to the a values of one row or column of a product tile (m values out).
+template <class Vt, class T, int m>
+inline void bt(const Vt* d, Vt* r) {
+  if constexpr (m == 2) {
+    r[0] = d[0] - d[2];
+    r[1] = d[1] + d[2];
+    r[2] = d[2] - d[1];
+    r[3] = d[1] - d[3];
+  } else {  // common terms shared
+    Vt a = d[3] + d[4], b = d[1] + d[2], c = d[4] - d[3], e = d[1] - d[2], f = d[4] - d[2], g = d[3] - d[1];
+    r[0] = d[4] + T(4) * d[0] - T(5) * d[2];
+    r[1] = a - T(4) * b;
+    r[2] = c + T(4) * e;
+    r[3] = f + T(2) * g;
+    r[4] = f - T(2) * g;
+    r[5] = d[5] + T(4) * d[1] - T(5) * d[3];
+  }
+}
 
-template <class T>
-void wino_in_chunk(const T* __restrict__ e, const T* __restrict__ o, int64_t n, T* V, int64_t vs) {
-  // e, o: 4 rows of n + 1 even / odd columns each, kWinoChunk + 1 apart. d[i][0..3] of tile t are
-  // e_i[t], o_i[t], e_i[t+1], o_i[t+1]. Written once for vectors of tiles and once for the tail
-  // (GCC does not vectorize this loop by itself: too many streams).
-  const int64_t L = kWinoChunk + 1;
-  auto tiles = [&](auto ld, auto st, int64_t t) {
-#define ROWS(j, P, off) auto u0##j = ld(P + t + off) - ld(P + 2 * L + t + off), u1##j = ld(P + L + t + off) + ld(P + 2 * L + t + off), \
-                        u2##j = ld(P + 2 * L + t + off) - ld(P + L + t + off), u3##j = ld(P + L + t + off) - ld(P + 3 * L + t + off);
-    ROWS(0, e, 0) ROWS(1, o, 0) ROWS(2, e, 1) ROWS(3, o, 1)
-#undef ROWS
-#define COLS(i, k) st(V + (k + 0) * vs + t, u##i##0 - u##i##2); st(V + (k + 1) * vs + t, u##i##1 + u##i##2); \
-                   st(V + (k + 2) * vs + t, u##i##2 - u##i##1); st(V + (k + 3) * vs + t, u##i##1 - u##i##3);
-    COLS(0, 0) COLS(1, 4) COLS(2, 8) COLS(3, 12)
-#undef COLS
-  };
+template <class Vt, class T, int m>
+inline void at(const Vt* p, Vt* y) {
+  if constexpr (m == 2) {
+    y[0] = p[0] + p[1] + p[2];
+    y[1] = p[1] - p[2] - p[3];
+  } else {
+    Vt s1 = p[1] + p[2], d1 = p[1] - p[2], s2 = p[3] + p[4], d2 = p[3] - p[4];
+    y[0] = p[0] + s1 + s2;
+    y[1] = d1 + T(2) * d2;
+    y[2] = s1 + T(4) * s2;
+    y[3] = d1 + T(8) * d2 + p[5];
+  }
+}
+
+// Element (i, j) of n consecutive input tiles of one tile row, from its a input rows (rs apart,
+// starting at the first tile's column, readable kWinoSlack past the tiles' last column), to
+// q[(i * a + j) * qs + t]. May write up to a vector past n.
+template <class T, int m>
+void wino_gather(const void* rowsv, int64_t rs, int64_t n, void* qv, int64_t qs) {
+  constexpr int a = m + 2;
+  const T* rows = static_cast<const T*>(rowsv);
+  T* q = static_cast<T*>(qv);
+  for (int i = 0; i < a; ++i)
+    for (int j = 0; j < a; ++j) {
+      const T* src = rows + i * rs + j;
+      T* dst = q + (i * a + j) * qs;
+      for (int64_t t = 0; t < n; ++t) dst[t] = src[m * t];
+    }
+}
+
+#if defined(__AVX512F__)
+// float32 on AVX-512: 16 tiles of one (i, j) at a time, the stride-m lanes picked out of the
+// row's next 16 * m values by two-source permutes
+template <int m>
+void wino_gather_f32(const void* rowsv, int64_t rs, int64_t n, void* qv, int64_t qs) {
+  constexpr int a = m + 2;
+  const float* rows = static_cast<const float*>(rowsv);
+  float* q = static_cast<float*>(qv);
+  alignas(64) int32_t lo[16], hi[16];
+  for (int l = 0; l < 16; ++l) {  // m = 2: lane l <- 2l of (A, B); m = 4: l < 8 from (A, B), l >= 8 from (C, D)
+    lo[l] = m == 2 ? 2 * l : 4 * (l & 7);
+    hi[l] = 4 * (l & 7);
+  }
+  const __m512i ilo = _mm512_load_si512(lo), ihi = _mm512_load_si512(hi);
+  for (int64_t t = 0; t < n; t += 16)
+    for (int i = 0; i < a; ++i)
+      for (int j = 0; j < a; ++j) {
+        const float* src = rows + i * rs + m * t + j;
+        __m512 v = _mm512_permutex2var_ps(_mm512_loadu_ps(src), ilo, _mm512_loadu_ps(src + 16));
+        if (m == 4)
+          v = _mm512_mask_blend_ps(0xFF00, v, _mm512_permutex2var_ps(_mm512_loadu_ps(src + 32), ihi, _mm512_loadu_ps(src + 48)));
+        _mm512_storeu_ps(q + (i * a + j) * qs + t, v);
+      }
+}
+#endif
+
+// Input transform V = B^T d B of n tiles: element (i, j) of tile t's input at q[(i * a + j) * qs + t]
+// (readable up to a whole vector past n), element k of its result to V[k * vs + t].
+template <class T, int m>
+void wino_in(const void* qv, int64_t qs, int64_t n, void* Vv, int64_t vs) {
   using Vt = typename Vec<T>::type;
+  constexpr int a = m + 2;
   constexpr int64_t W = Vec<T>::W;
-  auto ld = [](const T* p) { Vt v; std::memcpy(&v, p, sizeof v); return v; };
-  int64_t t = 0;
-  for (; t + W <= n; t += W) tiles(ld, [](T* p, Vt v) { std::memcpy(p, &v, sizeof v); }, t);
-  if (t < n) {  // the tail as one more vector (e and o are padded), stored through a scratch tile
-    T tail[16][W];
-    int64_t m = n - t;
-    tiles(ld, [&](T* p, Vt v) {
-      int64_t k = (p - V - t) / vs;
-      std::memcpy(tail[k], &v, sizeof v);
-      std::memcpy(p, tail[k], m * sizeof(T));
-    }, t);
+  const T* q = static_cast<const T*>(qv);
+  T* V = static_cast<T*>(Vv);
+  for (int64_t t = 0; t < n; t += W) {
+    Vt r[a][a];  // r[i][j]: B^T applied down column j
+    for (int j = 0; j < a; ++j) {
+      Vt d[a], c[a];
+      for (int i = 0; i < a; ++i) std::memcpy(&d[i], q + (i * a + j) * qs + t, sizeof(Vt));
+      bt<Vt, T, m>(d, c);
+      for (int i = 0; i < a; ++i) r[i][j] = c[i];
+    }
+    const int64_t w = std::min<int64_t>(W, n - t);
+    for (int i = 0; i < a; ++i) {
+      Vt v[a];
+      bt<Vt, T, m>(r[i], v);
+      for (int j = 0; j < a; ++j) {
+        T* dst = V + (i * a + j) * vs + t;
+        if (w == W) std::memcpy(dst, &v[j], sizeof(Vt));
+        else for (int64_t l = 0; l < w; ++l) dst[l] = v[j][l];
+      }
+    }
   }
 }
 
-template <class T>
-void wino_in(const void* const* rows, int64_t ntx, void* Vv, int64_t vs) {
-  const int64_t L = kWinoChunk + 1;
+// Output transform Y = A^T p A of n tiles: element k of tile t's product at M[k * ms + t] (readable
+// up to a whole vector past n), output (i, j) to z[(i * m + j) * zs + t] (writable likewise).
+template <class T, int m>
+void wino_out(const void* Mv, int64_t ms, int64_t n, void* zv, int64_t zs) {
+  using Vt = typename Vec<T>::type;
+  constexpr int a = m + 2;
   constexpr int64_t W = Vec<T>::W;
-  T e[4 * L + W], o[4 * L + W];
-  for (int64_t t0 = 0; t0 < ntx; t0 += kWinoChunk) {
-    int64_t n = std::min(kWinoChunk, ntx - t0);
-    for (int i = 0; i < 4; ++i) {
-      const T* r = static_cast<const T*>(rows[i]) + 2 * t0;
-      for (int64_t k = 0; k <= n; ++k) {
-        e[i * L + k] = r[2 * k];
-        o[i * L + k] = r[2 * k + 1];
-      }
-      // the tail vector reads up to W past the row: zeros (the next row, filled after, may overwrite)
-      std::fill(e + i * L + n + 1, e + i * L + n + 1 + W, T(0));
-      std::fill(o + i * L + n + 1, o + i * L + n + 1 + W, T(0));
+  const T* M = static_cast<const T*>(Mv);
+  T* z = static_cast<T*>(zv);
+  for (int64_t t = 0; t < n; t += W) {
+    Vt h[a][m];  // h[i][j]: A^T applied along row i
+    for (int i = 0; i < a; ++i) {
+      Vt p[a];
+      for (int j = 0; j < a; ++j) std::memcpy(&p[j], M + (i * a + j) * ms + t, sizeof(Vt));
+      at<Vt, T, m>(p, h[i]);
     }
-    wino_in_chunk<T>(e, o, n, static_cast<T*>(Vv) + t0, vs);
-  }
-}
-
-// Output transform of one row of tiles: Y = A^T m A with m[k] = M[k * ms + t]; the 2x2 outputs of
-// tile t go to y0[2t], y0[2t+1], y1[2t], y1[2t+1] (y1 null: the last row of an odd height).
-template <class T>
-void wino_out_chunk(const T* M, int64_t ms, int64_t n, T* __restrict__ z) {
-#define P(k) const T* __restrict__ m##k = M + k * ms;
-  P(0) P(1) P(2) P(3) P(4) P(5) P(6) P(7) P(8) P(9) P(10) P(11) P(12) P(13) P(14) P(15)
-#undef P
-  for (int64_t t = 0; t < n; ++t) {
-#define A01(j, k0, k1, k2, k3) T a0##j = m##k0[t] + m##k1[t] + m##k2[t], a1##j = m##k1[t] - m##k2[t] - m##k3[t];
-    A01(0, 0, 4, 8, 12) A01(1, 1, 5, 9, 13) A01(2, 2, 6, 10, 14) A01(3, 3, 7, 11, 15)
-#undef A01
-    z[t] = a00 + a01 + a02;
-    z[kWinoChunk + t] = a01 - a02 - a03;
-    z[2 * kWinoChunk + t] = a10 + a11 + a12;
-    z[3 * kWinoChunk + t] = a11 - a12 - a13;
-  }
-}
-
-template <class T>
-void wino_out(const void* Mv, int64_t ms, int64_t ntx, void* y0v, void* y1v) {
-  T z[4 * kWinoChunk];
-  T* y0 = static_cast<T*>(y0v);
-  T* y1 = static_cast<T*>(y1v);
-  for (int64_t t0 = 0; t0 < ntx; t0 += kWinoChunk) {
-    int64_t n = std::min(kWinoChunk, ntx - t0);
-    wino_out_chunk<T>(static_cast<const T*>(Mv) + t0, ms, n, z);
-    for (int64_t t = 0; t < n; ++t) {
-      y0[2 * (t0 + t)] = z[t];
-      y0[2 * (t0 + t) + 1] = z[kWinoChunk + t];
+    for (int j = 0; j < m; ++j) {
+      Vt col[a], y[m];
+      for (int i = 0; i < a; ++i) col[i] = h[i][j];
+      at<Vt, T, m>(col, y);
+      for (int i = 0; i < m; ++i) std::memcpy(z + (i * m + j) * zs + t, &y[i], sizeof(Vt));
     }
-    if (y1)
-      for (int64_t t = 0; t < n; ++t) {
-        y1[2 * (t0 + t)] = z[2 * kWinoChunk + t];
-        y1[2 * (t0 + t) + 1] = z[3 * kWinoChunk + t];
-      }
   }
 }
 
@@ -236,10 +272,22 @@ void fill_conv(KernelTable* t) {
 #endif
   t->depthwise[0] = &depthwise<float>;
   t->depthwise[1] = &depthwise<double>;
-  t->wino_in[0] = &wino_in<float>;
-  t->wino_in[1] = &wino_in<double>;
-  t->wino_out[0] = &wino_out<float>;
-  t->wino_out[1] = &wino_out<double>;
+  t->wino_gather[0][0] = &wino_gather<float, 2>;
+  t->wino_gather[0][1] = &wino_gather<double, 2>;
+  t->wino_gather[1][0] = &wino_gather<float, 4>;
+  t->wino_gather[1][1] = &wino_gather<double, 4>;
+#if defined(__AVX512F__)
+  t->wino_gather[0][0] = &wino_gather_f32<2>;
+  t->wino_gather[1][0] = &wino_gather_f32<4>;
+#endif
+  t->wino_in[0][0] = &wino_in<float, 2>;
+  t->wino_in[0][1] = &wino_in<double, 2>;
+  t->wino_in[1][0] = &wino_in<float, 4>;
+  t->wino_in[1][1] = &wino_in<double, 4>;
+  t->wino_out[0][0] = &wino_out<float, 2>;
+  t->wino_out[0][1] = &wino_out<double, 2>;
+  t->wino_out[1][0] = &wino_out<float, 4>;
+  t->wino_out[1][1] = &wino_out<double, 4>;
 }
 
 }  // namespace MNNX_ISA

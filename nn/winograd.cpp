@@ -1,7 +1,17 @@
-// Winograd F(2x2, 3x3) for 3x3 stride-1 convolutions: 16 GEMMs of (O x C) by (C x tiles) replace
-// the direct convolution's 36 multiplies per 2x2 output block by 16 (2.25x fewer FLOPs). Tiles are
-// processed in chunks of whole tile rows so the transformed data stays in cache-sized buffers.
+// Winograd convolution for 3x3 stride-1 convolutions. F(4x4, 3x3) computes each 4x4 output block
+// from a 6x6 input tile with 36 multiplies per (input, output) channel pair where direct
+// convolution needs 144 (4x fewer); F(2x2, 3x3) uses 16 for 36 (2.25x) and wastes less on
+// images smaller than 8x8, where 4x4 blocks would mostly hang past the edge.
+//
+// Each thread takes blocks of whole tile rows and runs every step on its block alone, so the
+// transformed data stays in its L2 and no step waits for the other threads:
+//   1. input transform, written straight in the GEMM micro-kernel's packed-B layout (nr-wide tile
+//      panels of all C rows), one matrix V_k per tile element k;
+//   2. the a*a products M_k = U_k V_k by the micro-kernel, U_k (O x C) transformed and packed
+//      once per call;
+//   3. output transform into the output rows, then the fused epilogue on those rows.
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <type_traits>
 #include <vector>
@@ -17,7 +27,8 @@ namespace mnnx {
 
 namespace {
 
-constexpr int64_t kChunkTiles = 256;  // tiles per chunk (all channels): the transformed data stays in L2
+// V and M of one block: kept within the 1 MiB L2 next to the micro-kernel's working set
+constexpr size_t kBlockBytes = 768 << 10;
 
 template <class T>
 struct Buf {
@@ -27,96 +38,165 @@ struct Buf {
   ~Buf() { pool_free(p, n); }
 };
 
-// U[k][o][c] = (G g G^T)[k] for the 3x3 kernel g = w[o, c]
-template <class T>
-void transform_weights(const DenseIn& w, int64_t O, int64_t C, T* U) {
-  const T* W = reinterpret_cast<const T*>(w.data);
-  for (int64_t o = 0; o < O; ++o)
-    for (int64_t c = 0; c < C; ++c) {
-      T g[3][3], a[4][3];
-      for (int i = 0; i < 3; ++i)
-        for (int j = 0; j < 3; ++j) g[i][j] = W[o * w.strides[0] + c * w.strides[1] + i * w.strides[2] + j * w.strides[3]];
-      for (int j = 0; j < 3; ++j) {  // G g
-        a[0][j] = g[0][j];
-        a[1][j] = (g[0][j] + g[1][j] + g[2][j]) / 2;
-        a[2][j] = (g[0][j] - g[1][j] + g[2][j]) / 2;
-        a[3][j] = g[2][j];
-      }
-      for (int i = 0; i < 4; ++i) {  // (G g) G^T
-        T* u = U + (i * 4) * O * C + o * C + c;
-        u[0] = a[i][0];
-        u[O * C] = (a[i][0] + a[i][1] + a[i][2]) / 2;
-        u[2 * O * C] = (a[i][0] - a[i][1] + a[i][2]) / 2;
-        u[3 * O * C] = a[i][2];
-      }
-    }
+// G applied to three kernel values g0, g1, g2 (a column or row of the 3x3 kernel): a values.
+template <int a>
+void gtrans(const double* g, int64_t gs, double* u, int64_t us) {
+  double g0 = g[0], g1 = g[gs], g2 = g[2 * gs];
+  if constexpr (a == 4) {
+    u[0] = g0;
+    u[us] = (g0 + g1 + g2) * 0.5;
+    u[2 * us] = (g0 - g1 + g2) * 0.5;
+    u[3 * us] = g2;
+  } else {  // in double: 1/6 rounded is far below the float result's rounding
+    constexpr double s = 1.0 / 6;
+    u[0] = g0 * 0.25;
+    u[us] = -(g0 + g1 + g2) * s;
+    u[2 * us] = -(g0 - g1 + g2) * s;
+    u[3 * us] = (g0 * 0.25 + g1 * 0.5 + g2) * s;
+    u[4 * us] = (g0 * 0.25 - g1 * 0.5 + g2) * s;
+    u[5 * us] = g2;
+  }
 }
 
-template <class T>
+// U_k = (G g G^T)[k] for every (o, c), in double, in the micro-kernel's packed-A layout: panels of
+// mr output channels, C steps of mr values each, zero rows past O. U_k are ks apart.
+template <class T, int a>
+void transform_weights(const DenseIn& w, int64_t O, int64_t C, int mr, int64_t ks, T* U) {
+  const T* Wt = reinterpret_cast<const T*>(w.data);
+  const int64_t Opad = (O + mr - 1) / mr * mr;
+  parallel_for(Opad / mr, 1, [&](int64_t p0, int64_t p1, int) {
+    for (int64_t ip = p0; ip < p1; ++ip)
+      for (int64_t c = 0; c < C; ++c)
+        for (int ii = 0; ii < mr; ++ii) {
+          int64_t o = ip * mr + ii;
+          T* u = U + (ip * C + c) * mr + ii;
+          if (o >= O) {
+            for (int k = 0; k < a * a; ++k) u[k * ks] = T(0);
+            continue;
+          }
+          double g[9], gg[a * 3], r[a * a];
+          for (int i = 0; i < 3; ++i)
+            for (int j = 0; j < 3; ++j) g[i * 3 + j] = Wt[o * w.strides[0] + c * w.strides[1] + i * w.strides[2] + j * w.strides[3]];
+          for (int j = 0; j < 3; ++j) gtrans<a>(g + j, 3, gg + j, 3);      // G g: down the columns
+          for (int i = 0; i < a; ++i) gtrans<a>(gg + i * 3, 1, r + i * a, 1);  // (G g) G^T: along the rows
+          for (int k = 0; k < a * a; ++k) u[k * ks] = static_cast<T>(r[k]);
+        }
+  });
+}
+
+template <class T, int m>
 void run(int64_t ph, int64_t pw, const DenseIn& x, const DenseIn& w, const DenseOut& out, const DenseEpilogue* ep) {
+  constexpr int a = m + 2, K = a * a;
   const KernelTable& kt = kernels();
-  const int di = std::is_same_v<T, float> ? 0 : 1;
-  int64_t N = x.shape[0], C = x.shape[1], H = x.shape[2], W = x.shape[3], O = w.shape[0];
-  int64_t OH = out.shape[2], OW = out.shape[3], TH = (OH + 1) / 2, TW = (OW + 1) / 2, PWp = 2 * TW + 2;
+  const int di = std::is_same_v<T, float> ? 0 : 1, fi = m == 4 ? 1 : 0;
+  const int64_t N = x.shape[0], C = x.shape[1], H = x.shape[2], W = x.shape[3], O = w.shape[0];
+  const int64_t OH = out.shape[2], OW = out.shape[3], TH = (OH + m - 1) / m, TW = (OW + m - 1) / m, PWp = m * TW + 2;
   const T* X = reinterpret_cast<const T*>(x.data);
   T* Y = reinterpret_cast<T*>(out.data);
-  Buf<T> U(16 * O * C);
-  transform_weights<T>(w, O, C, U.p);
-  int64_t rows_per = std::max<int64_t>(1, kChunkTiles / TW), total_rows = N * TH;
-  // V is written straight in the GEMM's packed-B layout (nr-wide tile panels of all C rows)
-  const int64_t panel = gemm_nr(out.dt), vpad = (rows_per * TW + panel - 1) / panel * panel;  // panel width, padded tiles
-  Buf<T> V(16 * C * vpad), M(16 * O * rows_per * TW);
-  for (int64_t r0 = 0; r0 < total_rows; r0 += rows_per) {
-    int64_t nr = std::min(rows_per, total_rows - r0), Tc = nr * TW;
-    // input transform: (channel, tile row) pairs
-    parallel_for(C * nr, 1, [&](int64_t p0, int64_t p1, int) {
-      std::vector<T> rows(4 * PWp);
-      const void* rp[4];
-      for (int64_t p = p0; p < p1; ++p) {
-        int64_t c = p / nr, r = p % nr, gr = r0 + r, n = gr / TH, ty = gr % TH;
-        const T* xc = X + n * x.strides[0] + c * x.strides[1];
-        for (int i = 0; i < 4; ++i) {
-          T* d = rows.data() + i * PWp;
-          rp[i] = d;
-          int64_t ih = 2 * ty + i - ph;
-          if (ih < 0 || ih >= H) { std::fill(d, d + PWp, T(0)); continue; }
-          const T* src = xc + ih * x.strides[2];
-          int64_t lo = std::min(pw, PWp), hi = std::min(PWp, pw + W);
-          std::fill(d, d + lo, T(0));
-          if (x.strides[3] == 1) std::memcpy(d + lo, src, (hi - lo) * sizeof(T));
-          else for (int64_t q = lo; q < hi; ++q) d[q] = src[(q - pw) * x.strides[3]];
-          std::fill(d + hi, d + PWp, T(0));
-        }
-        for (int64_t t = r * TW, end = t + TW; t < end;) {  // one call per panel the row's tiles touch
-          int64_t n = std::min(end - t, panel - t % panel);
-          rp[0] = rows.data() + 2 * (t - r * TW);
-          for (int i = 1; i < 4; ++i) rp[i] = static_cast<const T*>(rp[0]) + i * PWp;
-          kt.wino_in[di](rp, n, V.p + (t / panel) * C * panel + c * panel + t % panel, C * vpad);
-          t += n;
-        }
-      }
-    });
-    // 16 independent GEMMs, one per thread at a time
-    parallel_for(16, 1, [&](int64_t k0, int64_t k1, int) {
-      for (int64_t k = k0; k < k1; ++k) {
-        GemmArgs g{out.dt, O, Tc, C, U.p + k * O * C, C, 1, nullptr, 0, 0, M.p + k * O * Tc, Tc};
-        g.b_packed = V.p + k * C * vpad;
-        gemm(g, false);
-      }
-    });
-    // output transform: (output channel, tile row) pairs, then the fused epilogue on those rows
-    parallel_for(O * nr, 1, [&](int64_t p0, int64_t p1, int) {
-      std::vector<T> tmp(2 * 2 * TW);
-      for (int64_t p = p0; p < p1; ++p) {
-        int64_t o = p / nr, r = p % nr, gr = r0 + r, n = gr / TH, ty = gr % TH;
-        int64_t oh = 2 * ty, h = std::min<int64_t>(2, OH - oh);
-        kt.wino_out[di](M.p + o * Tc + r * TW, O * Tc, TW, tmp.data(), h == 2 ? tmp.data() + 2 * TW : nullptr);
-        int64_t base = ((n * O + o) * OH + oh) * OW;
-        for (int64_t i = 0; i < h; ++i) std::memcpy(Y + base + i * OW, tmp.data() + i * 2 * TW, OW * sizeof(T));
-        if (ep) (*ep)(base, h * OW);
-      }
-    });
+  // the micro-kernel height that wastes fewer rows of O (as the GEMM driver chooses)
+  const GemmMicro* mks = kt.gemm[di];
+  auto waste = [&](int mr) { return (O + mr - 1) / mr * mr - O; };
+  const GemmMicro& mk = waste(mks[1].mr) * mks[0].mr < waste(mks[0].mr) * mks[1].mr ? mks[1] : mks[0];
+  const int mr = mk.mr, nr = mk.nr;
+  const int64_t Opad = (O + mr - 1) / mr * mr;
+  // the a*a matrices of each of U, V, M lie a little more than their size apart: a power-of-two
+  // distance would put the transforms' a*a streams into the same L1 sets
+  constexpr int64_t kSkew = 16;
+  const int64_t uk = Opad * C + kSkew;
+  Buf<T> U(K * uk);
+  transform_weights<T, a>(w, O, C, mr, uk, U.p);
+
+  // Blocks of whole tile rows (so the epilogue runs on whole output rows): at most what fits the
+  // budget and at least one block per thread; among those row counts, the one whose tiles fill
+  // the nr-wide panels best (padding tiles cost as much as real ones).
+  const int64_t total_rows = N * TH, nt = num_threads();
+  const int64_t fit = static_cast<int64_t>(kBlockBytes / (K * (C + Opad) * TW * sizeof(T)));
+  const int64_t max_rows = std::max<int64_t>(1, std::min(fit, (total_rows + nt - 1) / nt));
+  int64_t rows_per = 1;
+  double best = 0;
+  for (int64_t r = 1; r <= max_rows; ++r) {
+    double fill = static_cast<double>(r * TW) / ((r * TW + nr - 1) / nr * nr);
+    if (fill >= best - 1e-9) best = std::max(best, fill), rows_per = r;
   }
+  const int64_t bpad = (rows_per * TW + nr - 1) / nr * nr, nblocks = (total_rows + rows_per - 1) / rows_per;
+  // per thread: V_k (packed-B panels), M_k (Opad x bpad), gathered tiles q (a*a x one panel),
+  // staged outputs z (m*m x bpad), padded input rows; every part 64-byte aligned, the vectors of
+  // the transforms may run past their last tile into the slack
+  auto round64 = [](int64_t n) { return (n + 63) / 64 * 64; };
+  const int64_t vk = C * bpad + kSkew, mk_s = Opad * bpad + kSkew, qs = nr + kSkew, zs = bpad + kSkew;
+  const int64_t vsize = round64(K * vk), msize = round64(K * mk_s + 64), qsize = round64(K * qs + 64),
+                zsize = round64(m * m * zs + 64), rsize = round64(a * PWp + kWinoSlack), per = vsize + msize + qsize + zsize + rsize;
+  Buf<T> work(nt * per);
+
+  parallel_for(nblocks, 1, [&](int64_t b0, int64_t b1, int part) {
+    T* V = work.p + part * per;
+    T* M = V + vsize;
+    T* q = M + msize;
+    T* z = q + qsize;
+    T* rows = z + zsize;
+    std::fill(q, q + qsize, T(0));  // lanes past the last tile never compute on uninitialized bits
+    for (int64_t b = b0; b < b1; ++b) {
+      const int64_t r0 = b * rows_per, nrw = std::min(rows_per, total_rows - r0), Tc = nrw * TW;
+      const int64_t npan = (Tc + nr - 1) / nr, tail = Tc % nr;
+      if (tail)  // the padding tiles of the last panel: zeros the GEMM reads but nothing uses
+        for (int64_t k = 0; k < K; ++k)
+          for (int64_t c = 0; c < C; ++c) {
+            T* p = V + k * vk + (npan - 1) * C * nr + c * nr;
+            std::fill(p + tail, p + nr, T(0));
+          }
+      // 1. input transform: per channel, the tile rows' a padded input rows, their tiles gathered
+      // a panel at a time and transformed into that panel of V
+      for (int64_t c = 0; c < C; ++c)
+        for (int64_t r = 0; r < nrw; ++r) {
+          const int64_t gr = r0 + r, n = gr / TH, ty = gr % TH;
+          const T* xc = X + n * x.strides[0] + c * x.strides[1];
+          for (int i = 0; i < a; ++i) {
+            T* d = rows + i * PWp;
+            const int64_t ih = m * ty + i - ph;
+            if (ih < 0 || ih >= H) { std::fill(d, d + PWp, T(0)); continue; }
+            const T* src = xc + ih * x.strides[2];
+            const int64_t lo = std::min(pw, PWp), hi = std::min(PWp, pw + W);
+            std::fill(d, d + lo, T(0));
+            if (x.strides[3] == 1) std::memcpy(d + lo, src, (hi - lo) * sizeof(T));
+            else for (int64_t u = lo; u < hi; ++u) d[u] = src[(u - pw) * x.strides[3]];
+            std::fill(d + hi, d + PWp, T(0));
+          }
+          for (int64_t t = r * TW, end = t + TW; t < end;) {
+            const int64_t cnt = std::min(end - t, nr - t % nr);
+            kt.wino_gather[fi][di](rows + m * (t - r * TW), PWp, cnt, q + t % nr, qs);
+            t += cnt;
+            if (t % nr == 0 || t == Tc) kt.wino_in[fi][di](q, qs, (t - 1) % nr + 1, V + (t - 1) / nr * C * nr + c * nr, vk);
+          }
+        }
+      // 2. M_k = U_k V_k: each nr-wide panel of V_k stays in L1 across the row panels of U_k
+      for (int64_t k = 0; k < K; ++k)
+        for (int64_t p = 0; p < npan; ++p)
+          for (int64_t i = 0; i < Opad; i += mr)
+            mk.fn(C, U.p + k * uk + i * C, V + k * vk + p * C * nr, M + k * mk_s + i * bpad + p * nr, bpad, false);
+      // 3. output transform per output channel, its m x m blocks placed in the output rows, then the
+      // epilogue once per run of rows in one image (its calls have a fixed cost)
+      for (int64_t o = 0; o < O; ++o) {
+        kt.wino_out[fi][di](M + o * bpad, mk_s, Tc, z, zs);
+        int64_t run0 = -1, run_n = 0;
+        for (int64_t r = 0; r < nrw; ++r) {
+          const int64_t gr = r0 + r, n = gr / TH, oh = m * (gr % TH), h = std::min<int64_t>(m, OH - oh);
+          const int64_t base = ((n * O + o) * OH + oh) * OW, full = OW / m;
+          for (int64_t i = 0; i < h; ++i) {
+            T* yr = Y + base + i * OW;
+            const T* zr = z + i * m * zs + r * TW;
+            for (int64_t t = 0; t < full; ++t)
+              for (int j = 0; j < m; ++j) yr[m * t + j] = zr[j * zs + t];
+            for (int64_t u = full * m; u < OW; ++u) yr[u] = zr[(u % m) * zs + full];
+          }
+          if (!ep) continue;
+          if (run0 >= 0 && run0 + run_n != base) { (*ep)(run0, run_n); run0 = -1; }
+          if (run0 < 0) run0 = base, run_n = 0;
+          run_n += h * OW;
+        }
+        if (ep && run0 >= 0) (*ep)(run0, run_n);
+      }
+    }
+  });
 }
 
 }  // namespace
@@ -128,8 +208,10 @@ bool winograd_fits(int64_t C, int64_t O, int64_t KH, int64_t KW, int64_t OH, int
 }
 
 void conv_winograd(const std::vector<int64_t>& a, const DenseIn& x, const DenseIn& w, const DenseOut& out, const DenseEpilogue* ep) {
-  if (out.dt == DType::FLOAT32) run<float>(a[2], a[3], x, w, out, ep);
-  else run<double>(a[2], a[3], x, w, out, ep);
+  // 4x4 output blocks once the image holds two of them each way
+  const bool f4 = std::min(out.shape[2], out.shape[3]) >= 8 && !std::getenv("MNNX_WINOGRAD_F2");
+  if (out.dt == DType::FLOAT32) f4 ? run<float, 4>(a[2], a[3], x, w, out, ep) : run<float, 2>(a[2], a[3], x, w, out, ep);
+  else f4 ? run<double, 4>(a[2], a[3], x, w, out, ep) : run<double, 2>(a[2], a[3], x, w, out, ep);
 }
 
 }  // namespace mnnx
