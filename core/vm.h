@@ -54,6 +54,10 @@ using Dw3x3Fn = void (*)(const float* x, int64_t rs, int64_t H, int64_t W, int64
 // from products M[k * ms + t] to outputs z[k * zs + t].
 using WinoGatherFn = void (*)(const void* rows, int64_t rs, int64_t n, void* q, int64_t qs);
 constexpr int64_t kWinoSlack = 64;  // gather's rows are readable this far past the tiles
+// float32 F(4x4, 3x3) straight from an input plane into V, and from M into output rows (AVX-512)
+using Wino4InF32Fn = void (*)(const float* x, int64_t rs, int64_t H, int64_t W, int64_t y0, int64_t x0, int64_t n, float* V,
+                              int64_t vs);
+using Wino4OutF32Fn = void (*)(const float* M, int64_t ms, int64_t n, float* const* y, int64_t ncols);
 using WinoInFn = void (*)(const void* q, int64_t qs, int64_t n, void* V, int64_t vs);
 using WinoOutFn = void (*)(const void* M, int64_t ms, int64_t n, void* z, int64_t zs);
 
@@ -84,6 +88,8 @@ struct KernelTable {
   WinoGatherFn wino_gather[2][2];  // [F(2x2, 3x3), F(4x4, 3x3)][float32, float64]
   WinoInFn wino_in[2][2];
   WinoOutFn wino_out[2][2];
+  Wino4InF32Fn wino4_in_f32;  // null where the ISA lacks them
+  Wino4OutF32Fn wino4_out_f32;
 };
 
 const KernelTable& kernels();  // the table chosen for this CPU

@@ -209,6 +209,99 @@ void wino_gather_f32(const void* rowsv, int64_t rs, int64_t n, void* qv, int64_t
 }
 #endif
 
+#if defined(__AVX512F__)
+// float32 F(4x4, 3x3) on AVX-512, straight between the planes and the GEMM's matrices: 16 tiles at a
+// time, one tile per lane.
+//
+// Input: n tiles of one tile row, their 6x6 patches starting at row y0 and column x0 of the plane x
+// (row stride rs, unit column stride; rows and columns outside H x W read as zeros through masked
+// loads, which never touch the masked-out memory), to V[k * vs + t] (masked stores: nothing past n).
+// The four column phases of a patch row come from 64 consecutive values by two rounds of
+// two-source permutes (even/odd, twice); phases 4 and 5 are phases 0 and 1 shifted by one tile.
+void wino4_in_f32(const float* x, int64_t rs, int64_t H, int64_t W, int64_t y0, int64_t x0, int64_t n, float* V, int64_t vs) {
+  alignas(64) int32_t ev[16], od[16];
+  for (int l = 0; l < 16; ++l) ev[l] = 2 * l, od[l] = 2 * l + 1;
+  const __m512i iev = _mm512_load_si512(ev), iod = _mm512_load_si512(od);
+  for (int64_t t = 0; t < n; t += 16) {
+    const int64_t c = x0 + 4 * t;
+    __m512 e[6][6];  // e[i]: B^T applied along patch row i (d B, as rows)
+    for (int i = 0; i < 6; ++i) {
+      const int64_t ih = y0 + i;
+      __m512 p[6];
+      if (ih < 0 || ih >= H) {
+        for (int j = 0; j < 6; ++j) p[j] = _mm512_setzero_ps();
+      } else {
+        const float* r = x + ih * rs;
+        __m512 v[4];
+        for (int l = 0; l < 4; ++l) v[l] = _mm512_maskz_loadu_ps(lanes(c + 16 * l, W), r + c + 16 * l);
+        __m512 e0 = _mm512_permutex2var_ps(v[0], iev, v[1]), o0 = _mm512_permutex2var_ps(v[0], iod, v[1]);
+        __m512 e1 = _mm512_permutex2var_ps(v[2], iev, v[3]), o1 = _mm512_permutex2var_ps(v[2], iod, v[3]);
+        p[0] = _mm512_permutex2var_ps(e0, iev, e1);
+        p[1] = _mm512_permutex2var_ps(o0, iev, o1);
+        p[2] = _mm512_permutex2var_ps(e0, iod, e1);
+        p[3] = _mm512_permutex2var_ps(o0, iod, o1);
+        const int64_t c64 = c + 64;
+        float x64 = c64 >= 0 && c64 < W ? r[c64] : 0.f, x65 = c64 + 1 >= 0 && c64 + 1 < W ? r[c64 + 1] : 0.f;
+        p[4] = _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(_mm512_set1_ps(x64)), _mm512_castps_si512(p[0]), 1));
+        p[5] = _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(_mm512_set1_ps(x65)), _mm512_castps_si512(p[1]), 1));
+      }
+      bt<__m512, float, 4>(p, e[i]);
+    }
+    const __mmask16 keep = n - t >= 16 ? __mmask16(0xFFFF) : static_cast<__mmask16>((1u << (n - t)) - 1);
+    for (int j = 0; j < 6; ++j) {
+      __m512 col[6], v[6];
+      for (int i = 0; i < 6; ++i) col[i] = e[i][j];
+      bt<__m512, float, 4>(col, v);
+      for (int i = 0; i < 6; ++i) _mm512_mask_storeu_ps(V + (i * 6 + j) * vs + t, keep, v[i]);
+    }
+  }
+}
+
+// Output: n tiles of one tile row, product element k of tile t at M[k * ms + t] (readable a vector
+// past n), their 4x4 blocks to columns 4t .. 4t + 3 of rows y[0..3] (null: past the image), only
+// the first ncols columns. The four column phases of an output row are interleaved back by two
+// rounds of permutes.
+void wino4_out_f32(const float* M, int64_t ms, int64_t n, float* const* y, int64_t ncols) {
+  alignas(64) int32_t i01[4][16];
+  for (int l = 0; l < 16; ++l) {
+    i01[0][l] = (l >> 1) + ((l & 1) << 4);            // a0 b0 a1 b1 ... a7 b7
+    i01[1][l] = 8 + (l >> 1) + ((l & 1) << 4);        // a8 b8 ... a15 b15
+    i01[2][l] = ((l >> 2) << 1) + (l & 1) + ((l & 2) << 3);  // pairs: a0 a1 b0 b1 a2 a3 b2 b3 ...
+    i01[3][l] = 8 + i01[2][l];
+  }
+  const __m512i ilo = _mm512_load_si512(i01[0]), ihi = _mm512_load_si512(i01[1]);
+  const __m512i plo = _mm512_load_si512(i01[2]), phi = _mm512_load_si512(i01[3]);
+  for (int64_t t = 0; t < n; t += 16) {
+    __m512 h[6][4];  // A^T applied along product row i
+    for (int i = 0; i < 6; ++i) {
+      __m512 p[6];
+      for (int j = 0; j < 6; ++j) p[j] = _mm512_loadu_ps(M + (i * 6 + j) * ms + t);
+      at<__m512, float, 4>(p, h[i]);
+    }
+    __m512 out[4][4];  // out[i][j]: output row i, column phase j
+    for (int j = 0; j < 4; ++j) {
+      __m512 col[6], o[4];
+      for (int i = 0; i < 6; ++i) col[i] = h[i][j];
+      at<__m512, float, 4>(col, o);
+      for (int i = 0; i < 4; ++i) out[i][j] = o[i];
+    }
+    const int64_t c0 = 4 * t;
+    for (int i = 0; i < 4; ++i) {
+      if (!y[i]) continue;
+      __m512 a = _mm512_permutex2var_ps(out[i][0], ilo, out[i][1]), b = _mm512_permutex2var_ps(out[i][0], ihi, out[i][1]);
+      __m512 c = _mm512_permutex2var_ps(out[i][2], ilo, out[i][3]), d = _mm512_permutex2var_ps(out[i][2], ihi, out[i][3]);
+      __m512 q[4] = {_mm512_permutex2var_ps(a, plo, c), _mm512_permutex2var_ps(a, phi, c), _mm512_permutex2var_ps(b, plo, d),
+                     _mm512_permutex2var_ps(b, phi, d)};
+      for (int l = 0; l < 4; ++l) {
+        const int64_t cc = c0 + 16 * l;
+        if (cc >= ncols) break;
+        _mm512_mask_storeu_ps(y[i] + cc, lanes(cc, ncols), q[l]);
+      }
+    }
+  }
+}
+#endif
+
 // Input transform V = B^T d B of n tiles: element (i, j) of tile t's input at q[(i * a + j) * qs + t]
 // (readable up to a whole vector past n), element k of its result to V[k * vs + t].
 template <class T, int m>
@@ -279,6 +372,8 @@ void fill_conv(KernelTable* t) {
 #if defined(__AVX512F__)
   t->wino_gather[0][0] = &wino_gather_f32<2>;
   t->wino_gather[1][0] = &wino_gather_f32<4>;
+  t->wino4_in_f32 = &wino4_in_f32;
+  t->wino4_out_f32 = &wino4_out_f32;
 #endif
   t->wino_in[0][0] = &wino_in<float, 2>;
   t->wino_in[0][1] = &wino_in<double, 2>;

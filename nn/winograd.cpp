@@ -127,6 +127,10 @@ void run(int64_t ph, int64_t pw, const DenseIn& x, const DenseIn& w, const Dense
   const int64_t vsize = round64(K * vk), msize = round64(K * mk_s + 64), qsize = round64(K * qs + 64),
                 zsize = round64(m * m * zs + 64), rsize = round64(a * PWp + kWinoSlack), per = vsize + msize + qsize + zsize + rsize;
   Buf<T> work(nt * per);
+  // the AVX-512 float32 F(4x4) kernels: no padded rows, gathered tiles or staged outputs
+  const bool f32_4 = std::is_same_v<T, float> && m == 4;
+  const Wino4InF32Fn in_f32 = f32_4 && x.strides[3] == 1 ? kt.wino4_in_f32 : nullptr;
+  const Wino4OutF32Fn out_f32 = f32_4 ? kt.wino4_out_f32 : nullptr;
 
   parallel_for(nblocks, 1, [&](int64_t b0, int64_t b1, int part) {
     T* V = work.p + part * per;
@@ -144,8 +148,22 @@ void run(int64_t ph, int64_t pw, const DenseIn& x, const DenseIn& w, const Dense
             T* p = V + k * vk + (npan - 1) * C * nr + c * nr;
             std::fill(p + tail, p + nr, T(0));
           }
-      // 1. input transform: per channel, the tile rows' a padded input rows, their tiles gathered
-      // a panel at a time and transformed into that panel of V
+      // 1. input transform: per channel and tile row, one call per panel of V the row's tiles
+      // touch; straight from the plane where the ISA has the kernel...
+      if (in_f32)
+        for (int64_t c = 0; c < C; ++c)
+          for (int64_t r = 0; r < nrw; ++r) {
+            const int64_t gr = r0 + r, n = gr / TH, ty = gr % TH;
+            const float* xc = reinterpret_cast<const float*>(X + n * x.strides[0] + c * x.strides[1]);
+            for (int64_t t = r * TW, end = t + TW; t < end;) {
+              const int64_t cnt = std::min(end - t, nr - t % nr);
+              in_f32(xc, x.strides[2], H, W, m * ty - ph, m * (t - r * TW) - pw, cnt,
+                     reinterpret_cast<float*>(V + t / nr * C * nr + c * nr + t % nr), vk);
+              t += cnt;
+            }
+          }
+      // ...else from the tile row's a zero-padded input rows, its tiles gathered a panel at a time
+      else
       for (int64_t c = 0; c < C; ++c)
         for (int64_t r = 0; r < nrw; ++r) {
           const int64_t gr = r0 + r, n = gr / TH, ty = gr % TH;
@@ -176,11 +194,16 @@ void run(int64_t ph, int64_t pw, const DenseIn& x, const DenseIn& w, const Dense
       // 3. output transform per output channel, its m x m blocks placed in the output rows, then the
       // epilogue once per run of rows in one image (its calls have a fixed cost)
       for (int64_t o = 0; o < O; ++o) {
-        kt.wino_out[fi][di](M + o * bpad, mk_s, Tc, z, zs);
+        if (!out_f32) kt.wino_out[fi][di](M + o * bpad, mk_s, Tc, z, zs);
         int64_t run0 = -1, run_n = 0;
         for (int64_t r = 0; r < nrw; ++r) {
           const int64_t gr = r0 + r, n = gr / TH, oh = m * (gr % TH), h = std::min<int64_t>(m, OH - oh);
           const int64_t base = ((n * O + o) * OH + oh) * OW, full = OW / m;
+          if (out_f32) {
+            float* yr[4];
+            for (int i = 0; i < 4; ++i) yr[i] = i < h ? reinterpret_cast<float*>(Y + base + i * OW) : nullptr;
+            out_f32(reinterpret_cast<const float*>(M + o * bpad + r * TW), mk_s, TW, yr, OW);
+          } else
           for (int64_t i = 0; i < h; ++i) {
             T* yr = Y + base + i * OW;
             const T* zr = z + i * m * zs + r * TW;
