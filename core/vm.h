@@ -53,13 +53,21 @@ using Dw3x3Fn = void (*)(const float* x, int64_t rs, int64_t H, int64_t W, int64
 // tiles' elements from a input rows (rs apart) to q[k * qs + t]; in, from q to V[k * vs + t]; out,
 // from products M[k * ms + t] to outputs z[k * zs + t].
 using WinoGatherFn = void (*)(const void* rows, int64_t rs, int64_t n, void* q, int64_t qs);
-constexpr int64_t kWinoSlack = 64;  // gather's rows are readable this far past the tiles
-// float32 F(4x4, 3x3) straight from an input plane into V, and from M into output rows (AVX-512)
-using Wino4InF32Fn = void (*)(const float* x, int64_t rs, int64_t H, int64_t W, int64_t y0, int64_t x0, int64_t n, float* V,
-                              int64_t vs);
-using Wino4OutF32Fn = void (*)(const float* M, int64_t ms, int64_t n, float* const* y, int64_t ncols);
 using WinoInFn = void (*)(const void* q, int64_t qs, int64_t n, void* V, int64_t vs);
 using WinoOutFn = void (*)(const void* M, int64_t ms, int64_t n, void* z, int64_t zs);
+constexpr int64_t kWinoSlack = 64;  // gather's rows are readable this far past the tiles
+// float32 F(4x4, 3x3) straight from the input planes into V, and from M into the output rows
+// (AVX-512; nn/conv_kernels.cpp): 16 tiles at a time as pairs of halves of up to 8 consecutive
+// tiles of one tile row each.
+struct WinoHalf {
+  const float* x;   // in: the input plane
+  int64_t y0, x0;   // in: row and column of the first tile's patch (negative: zero padding)
+  float* y[4];      // out: the output rows at the first tile's column, null past the image
+  int64_t ncols;    // out: valid columns from y
+  int64_t pos, n;   // the tiles' place in the rows of V or M, and their count (1..8)
+};
+using Wino4InF32Fn = void (*)(const WinoHalf* h, int64_t nh, int64_t rs, int64_t H, int64_t W, float* V, int64_t vs);
+using Wino4OutF32Fn = void (*)(const WinoHalf* h, int64_t nh, const float* M, int64_t ms);
 
 constexpr int kNumReduce = 6;  // RSUM..RARGMIN in op-table order
 inline int reduce_index(Op op) { return static_cast<int>(op) - static_cast<int>(Op::RSUM); }

@@ -210,72 +210,95 @@ void wino_gather_f32(const void* rowsv, int64_t rs, int64_t n, void* qv, int64_t
 #endif
 
 #if defined(__AVX512F__)
-// float32 F(4x4, 3x3) on AVX-512, straight between the planes and the GEMM's matrices: 16 tiles at a
-// time, one tile per lane.
-//
-// Input: n tiles of one tile row, their 6x6 patches starting at row y0 and column x0 of the plane x
-// (row stride rs, unit column stride; rows and columns outside H x W read as zeros through masked
-// loads, which never touch the masked-out memory), to V[k * vs + t] (masked stores: nothing past n).
-// The four column phases of a patch row come from 64 consecutive values by two rounds of
-// two-source permutes (even/odd, twice); phases 4 and 5 are phases 0 and 1 shifted by one tile.
-void wino4_in_f32(const float* x, int64_t rs, int64_t H, int64_t W, int64_t y0, int64_t x0, int64_t n, float* V, int64_t vs) {
-  alignas(64) int32_t ev[16], od[16];
-  for (int l = 0; l < 16; ++l) ev[l] = 2 * l, od[l] = 2 * l + 1;
-  const __m512i iev = _mm512_load_si512(ev), iod = _mm512_load_si512(od);
-  for (int64_t t = 0; t < n; t += 16) {
-    const int64_t c = x0 + 4 * t;
-    __m512 e[6][6];  // e[i]: B^T applied along patch row i (d B, as rows)
+// float32 F(4x4, 3x3) on AVX-512, straight between the planes and the GEMM's matrices, one tile
+// per lane: 16 tiles at a time as two halves of up to 8 tiles, each from its own tile row (so
+// images 8 tiles wide fill the vectors too).
+
+// The 32 + 2 input columns of one half's patch row i (zeros outside the plane, through masked
+// loads that never touch the masked-out memory).
+inline void half_row(const WinoHalf* h, int i, int64_t rs, int64_t H, int64_t W, __m512* v, float* extra) {
+  const int64_t ih = h ? h->y0 + i : -1;
+  if (ih < 0 || ih >= H) {
+    v[0] = v[1] = _mm512_setzero_ps();
+    extra[0] = extra[1] = 0.f;
+    return;
+  }
+  const float* r = h->x + ih * rs;
+  const int64_t c = h->x0;
+  v[0] = _mm512_maskz_loadu_ps(lanes(c, W), r + c);
+  v[1] = _mm512_maskz_loadu_ps(lanes(c + 16, W), r + c + 16);
+  for (int k = 0; k < 2; ++k) extra[k] = c + 32 + k >= 0 && c + 32 + k < W ? r[c + 32 + k] : 0.f;
+}
+
+inline __m512 shift_in(__m512 p, float lane7, float lane15) {  // p one tile on, per half
+  __m512 s = _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(_mm512_set1_ps(lane15)), _mm512_castps_si512(p), 1));
+  return _mm512_mask_mov_ps(s, 0x80, _mm512_set1_ps(lane7));
+}
+
+// Input: pairs of halves, (h[0], h[1]), (h[2], h[3]), ..., consecutive tiles of one panel of V:
+// tile element k of a half's tile u to V[k * vs + pos + u]. The four column phases of a patch row
+// come from its 32 columns by two rounds of two-source permutes (even/odd twice); phases 4 and 5
+// are phases 0 and 1 one tile on.
+void wino4_in_f32(const WinoHalf* hs, int64_t nh, int64_t rs, int64_t H, int64_t W, float* V, int64_t vs) {
+  const __m512i kEven = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i kOdd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  for (int64_t g = 0; g < nh; g += 2) {
+    const WinoHalf* A = hs + g;
+    const WinoHalf* B = g + 1 < nh ? hs + g + 1 : nullptr;
+    __m512 e[6][6];  // e[i]: B^T applied along patch row i
     for (int i = 0; i < 6; ++i) {
-      const int64_t ih = y0 + i;
-      __m512 p[6];
-      if (ih < 0 || ih >= H) {
-        for (int j = 0; j < 6; ++j) p[j] = _mm512_setzero_ps();
-      } else {
-        const float* r = x + ih * rs;
-        __m512 v[4];
-        for (int l = 0; l < 4; ++l) v[l] = _mm512_maskz_loadu_ps(lanes(c + 16 * l, W), r + c + 16 * l);
-        __m512 e0 = _mm512_permutex2var_ps(v[0], iev, v[1]), o0 = _mm512_permutex2var_ps(v[0], iod, v[1]);
-        __m512 e1 = _mm512_permutex2var_ps(v[2], iev, v[3]), o1 = _mm512_permutex2var_ps(v[2], iod, v[3]);
-        p[0] = _mm512_permutex2var_ps(e0, iev, e1);
-        p[1] = _mm512_permutex2var_ps(o0, iev, o1);
-        p[2] = _mm512_permutex2var_ps(e0, iod, e1);
-        p[3] = _mm512_permutex2var_ps(o0, iod, o1);
-        const int64_t c64 = c + 64;
-        float x64 = c64 >= 0 && c64 < W ? r[c64] : 0.f, x65 = c64 + 1 >= 0 && c64 + 1 < W ? r[c64 + 1] : 0.f;
-        p[4] = _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(_mm512_set1_ps(x64)), _mm512_castps_si512(p[0]), 1));
-        p[5] = _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(_mm512_set1_ps(x65)), _mm512_castps_si512(p[1]), 1));
-      }
+      __m512 v[4], p[6];
+      float xa[2], xb[2];
+      half_row(A, i, rs, H, W, v, xa);
+      half_row(B, i, rs, H, W, v + 2, xb);
+      __m512 e0 = _mm512_permutex2var_ps(v[0], kEven, v[1]), o0 = _mm512_permutex2var_ps(v[0], kOdd, v[1]);
+      __m512 e1 = _mm512_permutex2var_ps(v[2], kEven, v[3]), o1 = _mm512_permutex2var_ps(v[2], kOdd, v[3]);
+      p[0] = _mm512_permutex2var_ps(e0, kEven, e1);
+      p[1] = _mm512_permutex2var_ps(o0, kEven, o1);
+      p[2] = _mm512_permutex2var_ps(e0, kOdd, e1);
+      p[3] = _mm512_permutex2var_ps(o0, kOdd, o1);
+      p[4] = shift_in(p[0], xa[0], xb[0]);
+      p[5] = shift_in(p[1], xa[1], xb[1]);
       bt<__m512, float, 4>(p, e[i]);
     }
-    const __mmask16 keep = n - t >= 16 ? __mmask16(0xFFFF) : static_cast<__mmask16>((1u << (n - t)) - 1);
+    // lanes 0 .. na-1 and 8 .. 8+nb-1 hold tiles; packed together when the first half is short
+    const int64_t na = A->n, nb = B ? B->n : 0;
+    const __mmask16 used = static_cast<__mmask16>(((1u << na) - 1) | (((1u << nb) - 1) << 8));
+    const __mmask16 keep = static_cast<__mmask16>((1u << (na + nb)) - 1);
+    float* dst = V + A->pos;
     for (int j = 0; j < 6; ++j) {
       __m512 col[6], v[6];
       for (int i = 0; i < 6; ++i) col[i] = e[i][j];
       bt<__m512, float, 4>(col, v);
-      for (int i = 0; i < 6; ++i) _mm512_mask_storeu_ps(V + (i * 6 + j) * vs + t, keep, v[i]);
+      for (int i = 0; i < 6; ++i) {
+        __m512 out = na == 8 ? v[i] : _mm512_maskz_compress_ps(used, v[i]);
+        _mm512_mask_storeu_ps(dst + (i * 6 + j) * vs, keep, out);
+      }
     }
   }
 }
 
-// Output: n tiles of one tile row, product element k of tile t at M[k * ms + t] (readable a vector
-// past n), their 4x4 blocks to columns 4t .. 4t + 3 of rows y[0..3] (null: past the image), only
-// the first ncols columns. The four column phases of an output row are interleaved back by two
-// rounds of permutes.
-void wino4_out_f32(const float* M, int64_t ms, int64_t n, float* const* y, int64_t ncols) {
-  alignas(64) int32_t i01[4][16];
-  for (int l = 0; l < 16; ++l) {
-    i01[0][l] = (l >> 1) + ((l & 1) << 4);            // a0 b0 a1 b1 ... a7 b7
-    i01[1][l] = 8 + (l >> 1) + ((l & 1) << 4);        // a8 b8 ... a15 b15
-    i01[2][l] = ((l >> 2) << 1) + (l & 1) + ((l & 2) << 3);  // pairs: a0 a1 b0 b1 a2 a3 b2 b3 ...
-    i01[3][l] = 8 + i01[2][l];
-  }
-  const __m512i ilo = _mm512_load_si512(i01[0]), ihi = _mm512_load_si512(i01[1]);
-  const __m512i plo = _mm512_load_si512(i01[2]), phi = _mm512_load_si512(i01[3]);
-  for (int64_t t = 0; t < n; t += 16) {
+// Output: pairs of halves; product element k of a half's tile u at M[k * ms + pos + u] (readable
+// a vector past it), its 4x4 block to columns 4u .. 4u + 3 of the half's rows y[0..3] (null: past
+// the image), only the first ncols columns. The column phases of an output row are interleaved
+// back by two rounds of permutes.
+void wino4_out_f32(const WinoHalf* hs, int64_t nh, const float* M, int64_t ms) {
+  const __m512i ilo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);  // a0 b0 a1 b1 ...
+  const __m512i ihi = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+  const __m512i plo = _mm512_setr_epi32(0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23);  // pairs of each
+  const __m512i phi = _mm512_setr_epi32(8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31);
+  for (int64_t g = 0; g < nh; g += 2) {
+    const WinoHalf* A = hs + g;
+    const WinoHalf* B = g + 1 < nh ? hs + g + 1 : nullptr;
+    const bool joint = !B || B->pos == A->pos + 8;  // the pair's tiles are one vector of M
     __m512 h[6][4];  // A^T applied along product row i
     for (int i = 0; i < 6; ++i) {
       __m512 p[6];
-      for (int j = 0; j < 6; ++j) p[j] = _mm512_loadu_ps(M + (i * 6 + j) * ms + t);
+      for (int j = 0; j < 6; ++j) {
+        const float* mk = M + (i * 6 + j) * ms;
+        p[j] = _mm512_loadu_ps(mk + A->pos);
+        if (!joint) p[j] = _mm512_mask_loadu_ps(p[j], 0xFF00, mk + B->pos - 8);
+      }
       at<__m512, float, 4>(p, h[i]);
     }
     __m512 out[4][4];  // out[i][j]: output row i, column phase j
@@ -285,17 +308,16 @@ void wino4_out_f32(const float* M, int64_t ms, int64_t n, float* const* y, int64
       at<__m512, float, 4>(col, o);
       for (int i = 0; i < 4; ++i) out[i][j] = o[i];
     }
-    const int64_t c0 = 4 * t;
     for (int i = 0; i < 4; ++i) {
-      if (!y[i]) continue;
       __m512 a = _mm512_permutex2var_ps(out[i][0], ilo, out[i][1]), b = _mm512_permutex2var_ps(out[i][0], ihi, out[i][1]);
       __m512 c = _mm512_permutex2var_ps(out[i][2], ilo, out[i][3]), d = _mm512_permutex2var_ps(out[i][2], ihi, out[i][3]);
-      __m512 q[4] = {_mm512_permutex2var_ps(a, plo, c), _mm512_permutex2var_ps(a, phi, c), _mm512_permutex2var_ps(b, plo, d),
-                     _mm512_permutex2var_ps(b, phi, d)};
-      for (int l = 0; l < 4; ++l) {
-        const int64_t cc = c0 + 16 * l;
-        if (cc >= ncols) break;
-        _mm512_mask_storeu_ps(y[i] + cc, lanes(cc, ncols), q[l]);
+      const __m512 q[4] = {_mm512_permutex2var_ps(a, plo, c), _mm512_permutex2var_ps(a, phi, c),
+                           _mm512_permutex2var_ps(b, plo, d), _mm512_permutex2var_ps(b, phi, d)};
+      for (int half = 0; half < 2; ++half) {
+        const WinoHalf* hh = half ? B : A;
+        if (!hh || !hh->y[i]) continue;
+        for (int l = 0; l < 2; ++l)
+          if (16 * l < hh->ncols) _mm512_mask_storeu_ps(hh->y[i] + 16 * l, lanes(16 * l, hh->ncols), q[2 * half + l]);
       }
     }
   }

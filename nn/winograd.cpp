@@ -139,6 +139,8 @@ void run(int64_t ph, int64_t pw, const DenseIn& x, const DenseIn& w, const Dense
     T* z = q + qsize;
     T* rows = z + zsize;
     std::fill(q, q + qsize, T(0));  // lanes past the last tile never compute on uninitialized bits
+    std::vector<WinoHalf> hs;
+    std::vector<int64_t> hrow, pfirst;
     for (int64_t b = b0; b < b1; ++b) {
       const int64_t r0 = b * rows_per, nrw = std::min(rows_per, total_rows - r0), Tc = nrw * TW;
       const int64_t npan = (Tc + nr - 1) / nr, tail = Tc % nr;
@@ -148,19 +150,37 @@ void run(int64_t ph, int64_t pw, const DenseIn& x, const DenseIn& w, const Dense
             T* p = V + k * vk + (npan - 1) * C * nr + c * nr;
             std::fill(p + tail, p + nr, T(0));
           }
-      // 1. input transform: per channel and tile row, one call per panel of V the row's tiles
-      // touch; straight from the plane where the ISA has the kernel...
+      // the AVX-512 kernels' halves: runs of <= 8 tiles of one tile row within one panel, in order
+      if (in_f32 || out_f32) {
+        hs.clear();
+        hrow.clear();
+        pfirst.assign(1, 0);
+        for (int64_t r = 0; r < nrw; ++r) {
+          const int64_t gr = r0 + r;
+          for (int64_t t = r * TW, end = t + TW; t < end;) {
+            const int64_t cnt = std::min({int64_t(8), end - t, nr - t % nr});
+            WinoHalf h{};
+            h.y0 = m * (gr % TH) - ph;
+            h.x0 = m * (t - r * TW) - pw;
+            h.pos = t;
+            h.n = cnt;
+            hs.push_back(h);
+            hrow.push_back(r);
+            t += cnt;
+            if (t % nr == 0 || t == Tc) pfirst.push_back(static_cast<int64_t>(hs.size()));
+          }
+        }
+      }
+      // 1. input transform into V, panel by panel: straight from the planes where the ISA has the
+      // kernel...
       if (in_f32)
         for (int64_t c = 0; c < C; ++c)
-          for (int64_t r = 0; r < nrw; ++r) {
-            const int64_t gr = r0 + r, n = gr / TH, ty = gr % TH;
-            const float* xc = reinterpret_cast<const float*>(X + n * x.strides[0] + c * x.strides[1]);
-            for (int64_t t = r * TW, end = t + TW; t < end;) {
-              const int64_t cnt = std::min(end - t, nr - t % nr);
-              in_f32(xc, x.strides[2], H, W, m * ty - ph, m * (t - r * TW) - pw, cnt,
-                     reinterpret_cast<float*>(V + t / nr * C * nr + c * nr + t % nr), vk);
-              t += cnt;
-            }
+          for (int64_t p = 0; p < npan; ++p) {
+            for (int64_t h = pfirst[p]; h < pfirst[p + 1]; ++h)
+              hs[h].x = reinterpret_cast<const float*>(X + (r0 + hrow[h]) / TH * x.strides[0] + c * x.strides[1]);
+            // V offset so that a half's pos (its place in the block) lands in its panel
+            in_f32(hs.data() + pfirst[p], pfirst[p + 1] - pfirst[p], x.strides[2], H, W,
+                   reinterpret_cast<float*>(V + p * C * nr + c * nr - p * nr), vk);
           }
       // ...else from the tile row's a zero-padded input rows, its tiles gathered a panel at a time
       else
@@ -194,16 +214,22 @@ void run(int64_t ph, int64_t pw, const DenseIn& x, const DenseIn& w, const Dense
       // 3. output transform per output channel, its m x m blocks placed in the output rows, then the
       // epilogue once per run of rows in one image (its calls have a fixed cost)
       for (int64_t o = 0; o < O; ++o) {
-        if (!out_f32) kt.wino_out[fi][di](M + o * bpad, mk_s, Tc, z, zs);
+        if (out_f32) {
+          for (size_t h = 0; h < hs.size(); ++h) {
+            const int64_t gr = r0 + hrow[h], oh = m * (gr % TH), tx0 = hs[h].pos - hrow[h] * TW;
+            float* y0 = reinterpret_cast<float*>(Y + ((gr / TH * O + o) * OH + oh) * OW + m * tx0);
+            for (int i = 0; i < 4; ++i) hs[h].y[i] = oh + i < OH ? y0 + i * OW : nullptr;
+            hs[h].ncols = std::min(m * hs[h].n, OW - m * tx0);
+          }
+          out_f32(hs.data(), static_cast<int64_t>(hs.size()), reinterpret_cast<const float*>(M + o * bpad), mk_s);
+        } else {
+          kt.wino_out[fi][di](M + o * bpad, mk_s, Tc, z, zs);
+        }
         int64_t run0 = -1, run_n = 0;
         for (int64_t r = 0; r < nrw; ++r) {
           const int64_t gr = r0 + r, n = gr / TH, oh = m * (gr % TH), h = std::min<int64_t>(m, OH - oh);
           const int64_t base = ((n * O + o) * OH + oh) * OW, full = OW / m;
-          if (out_f32) {
-            float* yr[4];
-            for (int i = 0; i < 4; ++i) yr[i] = i < h ? reinterpret_cast<float*>(Y + base + i * OW) : nullptr;
-            out_f32(reinterpret_cast<const float*>(M + o * bpad + r * TW), mk_s, TW, yr, OW);
-          } else
+          if (!out_f32)
           for (int64_t i = 0; i < h; ++i) {
             T* yr = Y + base + i * OW;
             const T* zr = z + i * m * zs + r * TW;

@@ -61,6 +61,8 @@ SHAPES = [  # n, c, o, h, w, pad
     (2, 24, 32, 12, 12, 0),   # F(4x4) on 10x10 outputs, blocks spanning the two images
     (1, 16, 16, 6, 7, 1),     # F(2x2) with an odd width
     (4, 32, 20, 11, 9, 2),    # padding 2, odd sizes
+    (2, 32, 64, 32, 32, 1),   # like benchmark (b): tile rows of 8, two per vector of tiles
+    (1, 16, 24, 37, 40, 1),   # tile rows of 10 (8 + 2), rows split across panels
 ]
 
 
