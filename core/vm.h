@@ -53,6 +53,8 @@ using Dw3x3Fn = void (*)(const float* x, int64_t rs, int64_t H, int64_t W, int64
 // tiles' elements from a input rows (rs apart) to q[k * qs + t]; in, from q to V[k * vs + t]; out,
 // from products M[k * ms + t] to outputs z[k * zs + t].
 using WinoGatherFn = void (*)(const void* rows, int64_t rs, int64_t n, void* q, int64_t qs);
+// weights: U = G g G^T of n 3x3 kernels, element e of kernel l at g[e * gs + l], U's k at u[k * us + l]
+using WinoWeightsFn = void (*)(const void* g, int64_t gs, int64_t n, void* u, int64_t us);
 using WinoInFn = void (*)(const void* q, int64_t qs, int64_t n, void* V, int64_t vs);
 using WinoOutFn = void (*)(const void* M, int64_t ms, int64_t n, void* z, int64_t zs);
 constexpr int64_t kWinoSlack = 64;  // gather's rows are readable this far past the tiles
@@ -93,7 +95,8 @@ struct KernelTable {
   GemmMicro gemm[2][2];      // [float32, float64][tall tile, short tile]
   DepthwiseFn depthwise[2];  // float32, float64
   Dw3x3Fn dw3x3;
-  WinoGatherFn wino_gather[2][2];  // [F(2x2, 3x3), F(4x4, 3x3)][float32, float64]
+  WinoWeightsFn wino_weights[2][2];  // [F(2x2, 3x3), F(4x4, 3x3)][float32, float64]
+  WinoGatherFn wino_gather[2][2];
   WinoInFn wino_in[2][2];
   WinoOutFn wino_out[2][2];
   Wino4InF32Fn wino4_in_f32;  // null where the ISA lacks them

@@ -167,6 +167,54 @@ inline void at(const Vt* p, Vt* y) {
   }
 }
 
+// Weight transform U = G g G^T of n kernels, one per lane: element e (row-major 3x3) of kernel l
+// at g[e * gs + l] (readable to a whole vector past n), element k of its U to u[k * us + l].
+template <class Vt, class T, int m>
+inline void gt(Vt g0, Vt g1, Vt g2, Vt* u) {  // G applied to one row or column of three
+  if constexpr (m == 2) {
+    u[0] = g0;
+    u[1] = (g0 + g1 + g2) * T(0.5);
+    u[2] = (g0 - g1 + g2) * T(0.5);
+    u[3] = g2;
+  } else {
+    const T s = T(1) / T(6);
+    Vt q = g0 * T(0.25) + g2;
+    u[0] = g0 * T(0.25);
+    u[1] = -(g0 + g1 + g2) * s;
+    u[2] = -(g0 - g1 + g2) * s;
+    u[3] = (q + g1 * T(0.5)) * s;
+    u[4] = (q - g1 * T(0.5)) * s;
+    u[5] = g2;
+  }
+}
+
+template <class T, int m>
+void wino_weights(const void* gv, int64_t gs, int64_t n, void* uv, int64_t us) {
+  using Vt = typename Vec<T>::type;
+  constexpr int a = m + 2;
+  constexpr int64_t W = Vec<T>::W;
+  const T* g = static_cast<const T*>(gv);
+  T* u = static_cast<T*>(uv);
+  for (int64_t l = 0; l < n; l += W) {
+    Vt e[9], c[a][3], r[a];
+    for (int k = 0; k < 9; ++k) std::memcpy(&e[k], g + k * gs + l, sizeof(Vt));
+    for (int j = 0; j < 3; ++j) {  // G g, down the columns
+      Vt col[a];
+      gt<Vt, T, m>(e[j], e[3 + j], e[6 + j], col);
+      for (int i = 0; i < a; ++i) c[i][j] = col[i];
+    }
+    const int64_t w = std::min<int64_t>(W, n - l);
+    for (int i = 0; i < a; ++i) {  // (G g) G^T, along the rows
+      gt<Vt, T, m>(c[i][0], c[i][1], c[i][2], r);
+      for (int j = 0; j < a; ++j) {
+        T* dst = u + (i * a + j) * us + l;
+        if (w == W) std::memcpy(dst, &r[j], sizeof(Vt));
+        else for (int64_t q = 0; q < w; ++q) dst[q] = r[j][q];
+      }
+    }
+  }
+}
+
 // Element (i, j) of n consecutive input tiles of one tile row, from its a input rows (rs apart,
 // starting at the first tile's column, readable kWinoSlack past the tiles' last column), to
 // q[(i * a + j) * qs + t]. May write up to a vector past n.
@@ -387,6 +435,10 @@ void fill_conv(KernelTable* t) {
 #endif
   t->depthwise[0] = &depthwise<float>;
   t->depthwise[1] = &depthwise<double>;
+  t->wino_weights[0][0] = &wino_weights<float, 2>;
+  t->wino_weights[0][1] = &wino_weights<double, 2>;
+  t->wino_weights[1][0] = &wino_weights<float, 4>;
+  t->wino_weights[1][1] = &wino_weights<double, 4>;
   t->wino_gather[0][0] = &wino_gather<float, 2>;
   t->wino_gather[0][1] = &wino_gather<double, 2>;
   t->wino_gather[1][0] = &wino_gather<float, 4>;

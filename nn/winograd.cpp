@@ -38,49 +38,25 @@ struct Buf {
   ~Buf() { pool_free(p, n); }
 };
 
-// G applied to three kernel values g0, g1, g2 (a column or row of the 3x3 kernel): a values.
-template <int a>
-void gtrans(const double* g, int64_t gs, double* u, int64_t us) {
-  double g0 = g[0], g1 = g[gs], g2 = g[2 * gs];
-  if constexpr (a == 4) {
-    u[0] = g0;
-    u[us] = (g0 + g1 + g2) * 0.5;
-    u[2 * us] = (g0 - g1 + g2) * 0.5;
-    u[3 * us] = g2;
-  } else {  // in double: 1/6 rounded is far below the float result's rounding
-    constexpr double s = 1.0 / 6;
-    u[0] = g0 * 0.25;
-    u[us] = -(g0 + g1 + g2) * s;
-    u[2 * us] = -(g0 - g1 + g2) * s;
-    u[3 * us] = (g0 * 0.25 + g1 * 0.5 + g2) * s;
-    u[4 * us] = (g0 * 0.25 - g1 * 0.5 + g2) * s;
-    u[5 * us] = g2;
-  }
-}
-
-// U_k = (G g G^T)[k] for every (o, c), in double, in the micro-kernel's packed-A layout: panels of
-// mr output channels, C steps of mr values each, zero rows past O. U_k are ks apart.
-template <class T, int a>
-void transform_weights(const DenseIn& w, int64_t O, int64_t C, int mr, int64_t ks, T* U) {
+// U_k = (G g G^T)[k] for every (o, c) in the micro-kernel's packed-A layout: panels of mr output
+// channels, C steps of mr values each, zero rows past O; U_k are uk apart. The kernels of one
+// (panel, c) go through the transform together, one per lane.
+template <class T, int m>
+void transform_weights(const DenseIn& w, int64_t O, int64_t C, int mr, int64_t uk, T* U) {
   const T* Wt = reinterpret_cast<const T*>(w.data);
-  const int64_t Opad = (O + mr - 1) / mr * mr;
-  parallel_for(Opad / mr, 1, [&](int64_t p0, int64_t p1, int) {
+  const WinoWeightsFn fn = kernels().wino_weights[m == 4 ? 1 : 0][std::is_same_v<T, float> ? 0 : 1];
+  constexpr int64_t gs = 32;  // >= mr rounded up to a vector
+  parallel_for((O + mr - 1) / mr, 1, [&](int64_t p0, int64_t p1, int) {
+    T g[9 * gs] = {};
     for (int64_t ip = p0; ip < p1; ++ip)
-      for (int64_t c = 0; c < C; ++c)
-        for (int ii = 0; ii < mr; ++ii) {
-          int64_t o = ip * mr + ii;
-          T* u = U + (ip * C + c) * mr + ii;
-          if (o >= O) {
-            for (int k = 0; k < a * a; ++k) u[k * ks] = T(0);
-            continue;
-          }
-          double g[9], gg[a * 3], r[a * a];
-          for (int i = 0; i < 3; ++i)
-            for (int j = 0; j < 3; ++j) g[i * 3 + j] = Wt[o * w.strides[0] + c * w.strides[1] + i * w.strides[2] + j * w.strides[3]];
-          for (int j = 0; j < 3; ++j) gtrans<a>(g + j, 3, gg + j, 3);      // G g: down the columns
-          for (int i = 0; i < a; ++i) gtrans<a>(gg + i * 3, 1, r + i * a, 1);  // (G g) G^T: along the rows
-          for (int k = 0; k < a * a; ++k) u[k * ks] = static_cast<T>(r[k]);
+      for (int64_t c = 0; c < C; ++c) {
+        for (int l = 0; l < mr; ++l) {
+          const int64_t o = ip * mr + l;
+          for (int e = 0; e < 9; ++e)
+            g[e * gs + l] = o < O ? Wt[o * w.strides[0] + c * w.strides[1] + e / 3 * w.strides[2] + e % 3 * w.strides[3]] : T(0);
         }
+        fn(g, gs, mr, U + (ip * C + c) * mr, uk);
+      }
   });
 }
 
@@ -104,7 +80,7 @@ void run(int64_t ph, int64_t pw, const DenseIn& x, const DenseIn& w, const Dense
   constexpr int64_t kSkew = 16;
   const int64_t uk = Opad * C + kSkew;
   Buf<T> U(K * uk);
-  transform_weights<T, a>(w, O, C, mr, uk, U.p);
+  transform_weights<T, m>(w, O, C, mr, uk, U.p);
 
   // Blocks of whole tile rows (so the epilogue runs on whole output rows): at most what fits the
   // budget and at least one block per thread; among those row counts, the one whose tiles fill
