@@ -1,7 +1,8 @@
 // Winograd convolution for 3x3 stride-1 convolutions. F(4x4, 3x3) computes each 4x4 output block
 // from a 6x6 input tile with 36 multiplies per (input, output) channel pair where direct
-// convolution needs 144 (4x fewer); F(2x2, 3x3) uses 16 for 36 (2.25x) and wastes less on
-// images smaller than 8x8, where 4x4 blocks would mostly hang past the edge.
+// convolution needs 144 (4x fewer); F(2x2, 3x3) uses 16 for 36 (2.25x) and wastes less on small
+// images, where 4x4 blocks hang past the edge and leave the GEMMs' tile panels half empty. A cost
+// estimate (winograd_tile) picks F(4x4), F(2x2) or im2col + GEMM per shape.
 //
 // Each thread takes blocks of whole tile rows and runs every step on its block alone, so the
 // transformed data stays in its L2 and no step waits for the other threads:
@@ -60,21 +61,67 @@ void transform_weights(const DenseIn& w, int64_t O, int64_t C, int mr, int64_t u
   });
 }
 
+// How a convolution is cut up for F(m x m, 3x3): the micro-kernel, and blocks of whole tile rows
+// (so the epilogue runs on whole output rows). A block holds at most what fits the budget, and
+// there is at least one block per thread; among those row counts, the one whose tiles fill the
+// nr-wide panels best (padding tiles cost as much as real ones).
+struct Plan {
+  const GemmMicro* mk;
+  int64_t a, K, TH, TW, Opad, rows_per, bpad, nblocks, padded_tiles;
+};
+
+Plan plan(int m, int64_t N, int64_t C, int64_t O, int64_t OH, int64_t OW, DType dt) {
+  Plan p;
+  p.a = m + 2;
+  p.K = p.a * p.a;
+  p.TH = (OH + m - 1) / m;
+  p.TW = (OW + m - 1) / m;
+  // the micro-kernel height that wastes fewer rows of O (as the GEMM driver chooses)
+  const GemmMicro* mks = kernels().gemm[dt == DType::FLOAT32 ? 0 : 1];
+  auto waste = [&](int mr) { return (O + mr - 1) / mr * mr - O; };
+  p.mk = waste(mks[1].mr) * mks[0].mr < waste(mks[0].mr) * mks[1].mr ? &mks[1] : &mks[0];
+  const int64_t mr = p.mk->mr, nr = p.mk->nr;
+  p.Opad = (O + mr - 1) / mr * mr;
+  const int64_t total_rows = N * p.TH, nt = num_threads();
+  const int64_t fit = static_cast<int64_t>(kBlockBytes / (p.K * (C + p.Opad) * p.TW * dtype_size(dt)));
+  const int64_t max_rows = std::max<int64_t>(1, std::min(fit, (total_rows + nt - 1) / nt));
+  p.rows_per = 1;
+  double best = 0;
+  for (int64_t r = 1; r <= max_rows; ++r) {
+    double fill = static_cast<double>(r * p.TW) / ((r * p.TW + nr - 1) / nr * nr);
+    if (fill >= best - 1e-9) best = std::max(best, fill), p.rows_per = r;
+  }
+  p.bpad = (p.rows_per * p.TW + nr - 1) / nr * nr;
+  p.nblocks = (total_rows + p.rows_per - 1) / p.rows_per;
+  const int64_t last = (total_rows - (p.nblocks - 1) * p.rows_per) * p.TW;
+  p.padded_tiles = (p.nblocks - 1) * p.bpad + (last + nr - 1) / nr * nr;
+  return p;
+}
+
+// Estimated work of F(m x m, 3x3), in multiply-adds: the a*a GEMMs over the padded tiles, the
+// weight transform and the tile transforms (per element, roughly what measured on Zen 4). 0 when
+// the image is too small for the tile.
+double winograd_cost(int m, int64_t N, int64_t C, int64_t O, int64_t OH, int64_t OW, DType dt) {
+  if (std::min(OH, OW) < m) return 0;
+  const Plan p = plan(m, N, C, O, OH, OW, dt);
+  const double K = static_cast<double>(p.K), P = static_cast<double>(p.padded_tiles);
+  return K * P * C * p.Opad + 8 * K * p.Opad * C + 4 * K * P * (C + O);
+}
+
 template <class T, int m>
 void run(int64_t ph, int64_t pw, const DenseIn& x, const DenseIn& w, const DenseOut& out, const DenseEpilogue* ep) {
   constexpr int a = m + 2, K = a * a;
   const KernelTable& kt = kernels();
   const int di = std::is_same_v<T, float> ? 0 : 1, fi = m == 4 ? 1 : 0;
   const int64_t N = x.shape[0], C = x.shape[1], H = x.shape[2], W = x.shape[3], O = w.shape[0];
-  const int64_t OH = out.shape[2], OW = out.shape[3], TH = (OH + m - 1) / m, TW = (OW + m - 1) / m, PWp = m * TW + 2;
+  const int64_t OH = out.shape[2], OW = out.shape[3], PWp = (OW + m - 1) / m * m + 2;
   const T* X = reinterpret_cast<const T*>(x.data);
   T* Y = reinterpret_cast<T*>(out.data);
-  // the micro-kernel height that wastes fewer rows of O (as the GEMM driver chooses)
-  const GemmMicro* mks = kt.gemm[di];
-  auto waste = [&](int mr) { return (O + mr - 1) / mr * mr - O; };
-  const GemmMicro& mk = waste(mks[1].mr) * mks[0].mr < waste(mks[0].mr) * mks[1].mr ? mks[1] : mks[0];
+  const Plan pl = plan(m, N, C, O, OH, OW, out.dt);
+  const GemmMicro& mk = *pl.mk;
   const int mr = mk.mr, nr = mk.nr;
-  const int64_t Opad = (O + mr - 1) / mr * mr;
+  const int64_t TH = pl.TH, TW = pl.TW, Opad = pl.Opad, rows_per = pl.rows_per, bpad = pl.bpad, nblocks = pl.nblocks;
+  const int64_t total_rows = N * TH, nt = num_threads();
   // the a*a matrices of each of U, V, M lie a little more than their size apart: a power-of-two
   // distance would put the transforms' a*a streams into the same L1 sets
   constexpr int64_t kSkew = 16;
@@ -82,19 +129,6 @@ void run(int64_t ph, int64_t pw, const DenseIn& x, const DenseIn& w, const Dense
   Buf<T> U(K * uk);
   transform_weights<T, m>(w, O, C, mr, uk, U.p);
 
-  // Blocks of whole tile rows (so the epilogue runs on whole output rows): at most what fits the
-  // budget and at least one block per thread; among those row counts, the one whose tiles fill
-  // the nr-wide panels best (padding tiles cost as much as real ones).
-  const int64_t total_rows = N * TH, nt = num_threads();
-  const int64_t fit = static_cast<int64_t>(kBlockBytes / (K * (C + Opad) * TW * sizeof(T)));
-  const int64_t max_rows = std::max<int64_t>(1, std::min(fit, (total_rows + nt - 1) / nt));
-  int64_t rows_per = 1;
-  double best = 0;
-  for (int64_t r = 1; r <= max_rows; ++r) {
-    double fill = static_cast<double>(r * TW) / ((r * TW + nr - 1) / nr * nr);
-    if (fill >= best - 1e-9) best = std::max(best, fill), rows_per = r;
-  }
-  const int64_t bpad = (rows_per * TW + nr - 1) / nr * nr, nblocks = (total_rows + rows_per - 1) / rows_per;
   // per thread: V_k (packed-B panels), M_k (Opad x bpad), gathered tiles q (a*a x one panel),
   // staged outputs z (m*m x bpad), padded input rows; every part 64-byte aligned, the vectors of
   // the transforms may run past their last tile into the slack
@@ -226,15 +260,34 @@ void run(int64_t ph, int64_t pw, const DenseIn& x, const DenseIn& w, const Dense
 
 }  // namespace
 
-bool winograd_fits(int64_t C, int64_t O, int64_t KH, int64_t KW, int64_t OH, int64_t OW, const std::vector<int64_t>& a) {
+// Winograd F(4x4) or F(2x2), whichever the cost estimate favours, or 0: none, when 3x3 stride-1
+// dense convolution through im2col and one GEMM (9 multiply-adds per output and channel pair,
+// plus about a fifth for building the columns) is estimated cheaper.
+// MNNX_WINOGRAD_TILE=2 or 4 forces that tile where it fits (for tests and comparisons).
+int winograd_tile(int64_t N, int64_t C, int64_t O, int64_t OH, int64_t OW, DType dt) {
+  if (const char* forced = std::getenv("MNNX_WINOGRAD_TILE")) {
+    const int m = std::atoi(forced);
+    if ((m == 2 || m == 4) && std::min(OH, OW) >= m) return m;
+  }
+  double best = 1.2 * 9.0 * N * OH * OW * C * O;
+  int tile = 0;
+  for (int m : {2, 4}) {
+    const double cost = winograd_cost(m, N, C, O, OH, OW, dt);
+    if (cost > 0 && cost < best) best = cost, tile = m;
+  }
+  return tile;
+}
+
+bool winograd_fits(int64_t N, int64_t C, int64_t O, int64_t KH, int64_t KW, int64_t OH, int64_t OW,
+                   const std::vector<int64_t>& a, DType dt) {
   // 3x3, stride 1, dilation 1, one group; enough channels that the GEMMs dominate the transforms
   return KH == 3 && KW == 3 && a[0] == 1 && a[1] == 1 && a[4] == 1 && a[5] == 1 && a[6] == 1 && C >= 16 && O >= 16 &&
-         OH >= 4 && OW >= 4;
+         OH >= 2 && OW >= 2 && winograd_tile(N, C, O, OH, OW, dt) != 0;
 }
 
 void conv_winograd(const std::vector<int64_t>& a, const DenseIn& x, const DenseIn& w, const DenseOut& out, const DenseEpilogue* ep) {
-  // 4x4 output blocks once the image holds two of them each way
-  const bool f4 = std::min(out.shape[2], out.shape[3]) >= 8 && !std::getenv("MNNX_WINOGRAD_F2");
+  const int64_t N = x.shape[0], C = x.shape[1], O = w.shape[0], OH = out.shape[2], OW = out.shape[3];
+  const bool f4 = winograd_tile(N, C, O, OH, OW, out.dt) == 4;
   if (out.dt == DType::FLOAT32) f4 ? run<float, 4>(a[2], a[3], x, w, out, ep) : run<float, 2>(a[2], a[3], x, w, out, ep);
   else f4 ? run<double, 4>(a[2], a[3], x, w, out, ep) : run<double, 2>(a[2], a[3], x, w, out, ep);
 }

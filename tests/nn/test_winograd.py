@@ -1,7 +1,7 @@
 """The Winograd paths of conv2d (3x3, stride 1, >= 16 channels) against torch in float64.
 
-F(4x4, 3x3) runs on outputs of at least 8x8, F(2x2, 3x3) on smaller ones; both on every ISA's
-transform kernels. The shapes hit partial tiles at the right and bottom edges, blocks of tile rows
+A cost estimate picks F(4x4, 3x3), F(2x2, 3x3) or im2col per shape; MNNX_WINOGRAD_TILE forces each
+tile here, on every ISA's transform kernels. The shapes hit partial tiles at the right and bottom edges, blocks of tile rows
 that span images, tile rows split across GEMM panels, output channels that do not fill the
 micro-kernel's rows, strided input views and the fused bias + relu epilogue. Results must lie within
 the rounding bound of the K-term dot product, (2K + 8) eps (|x| * |w|), as for direct convolution."""
@@ -57,18 +57,28 @@ def check(x, w, b, pad, relu, dtype, xv=None):
 SHAPES = [  # n, c, o, h, w, pad
     (1, 64, 64, 56, 56, 1),   # benchmark (a): tile rows of 14 split across 32-wide panels
     (3, 16, 17, 9, 13, 1),    # partial 4x4 tiles, O not a multiple of the micro-kernel height
-    (2, 20, 24, 10, 8, 0),    # 8x6 output: F(2x2), padding 0
+    (2, 20, 24, 10, 8, 0),    # 8x6 output, padding 0
     (2, 24, 32, 12, 12, 0),   # F(4x4) on 10x10 outputs, blocks spanning the two images
-    (1, 16, 16, 6, 7, 1),     # F(2x2) with an odd width
+    (1, 16, 16, 6, 7, 1),     # odd width
+    (1, 16, 16, 4, 7, 0),     # 2x5 output: F(4x4) does not fit, F(2x2) does
     (4, 32, 20, 11, 9, 2),    # padding 2, odd sizes
     (2, 32, 64, 32, 32, 1),   # like benchmark (b): tile rows of 8, two per vector of tiles
     (1, 16, 24, 37, 40, 1),   # tile rows of 10 (8 + 2), rows split across panels
 ]
 
 
+@pytest.fixture(params=["4", "2", None], ids=["F4", "F2", "auto"])
+def tile(request, monkeypatch):
+    if request.param:
+        monkeypatch.setenv("MNNX_WINOGRAD_TILE", request.param)
+    else:
+        monkeypatch.delenv("MNNX_WINOGRAD_TILE", raising=False)
+    return request.param
+
+
 @pytest.mark.parametrize("n,c,o,h,w,pad", SHAPES)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["f32", "f64"])
-def test_winograd_vs_torch(isa, n, c, o, h, w, pad, dtype):
+def test_winograd_vs_torch(isa, tile, n, c, o, h, w, pad, dtype):
     rng = np.random.default_rng(n * 1000 + c * 10 + h)
     x = rng.uniform(-2, 2, (n, c, h, w)).astype(dtype)
     wt = rng.uniform(-2, 2, (o, c, 3, 3)).astype(dtype)
@@ -78,7 +88,7 @@ def test_winograd_vs_torch(isa, n, c, o, h, w, pad, dtype):
 
 
 @pytest.mark.parametrize("form", ["transposed", "sliced"])
-def test_winograd_strided_input(form):
+def test_winograd_strided_input(tile, form):
     rng = np.random.default_rng(3)
     if form == "transposed":  # last two axes swapped in memory: column stride != 1
         base = rng.standard_normal((2, 16, 15, 10)).astype(np.float32)
