@@ -62,6 +62,7 @@ SHAPES = [  # n, c, o, h, w, pad
     (1, 16, 16, 6, 7, 1),     # odd width
     (1, 16, 16, 4, 7, 0),     # 2x5 output: F(4x4) does not fit, F(2x2) does
     (4, 32, 20, 11, 9, 2),    # padding 2, odd sizes
+    (1, 16, 16, 5, 6, 5),     # padding past a whole tile
     (2, 32, 64, 32, 32, 1),   # like benchmark (b): tile rows of 8, two per vector of tiles
     (1, 16, 24, 37, 40, 1),   # tile rows of 10 (8 + 2), rows split across panels
 ]
