@@ -49,12 +49,13 @@ constexpr int64_t kDepthwiseSlack = 64;
 using Dw3x3Fn = void (*)(const float* x, int64_t rs, int64_t H, int64_t W, int64_t ph, int64_t pw, const float* w,
                          int64_t OH, int64_t OW, float* y);
 
-// Winograd F(2x2, 3x3) and F(4x4, 3x3) transforms of n tiles (nn/conv_kernels.cpp): gather, the
-// tiles' elements from a input rows (rs apart) to q[k * qs + t]; in, from q to V[k * vs + t]; out,
-// from products M[k * ms + t] to outputs z[k * zs + t].
-using WinoGatherFn = void (*)(const void* rows, int64_t rs, int64_t n, void* q, int64_t qs);
-// weights: U = G g G^T of n 3x3 kernels, element e of kernel l at g[e * gs + l], U's k at u[k * us + l]
+// Winograd F(2x2, 3x3) and F(4x4, 3x3) transforms (nn/conv_kernels.cpp), one tile or kernel per
+// vector lane: weights, U = G g G^T of n 3x3 kernels (element e of kernel l at g[e * gs + l], U's
+// element k to u[k * us + l]); gather, the elements of n tiles from their a input rows (rs apart)
+// to q[k * qs + t]; in, from q to V[k * vs + t]; out, from products M[k * ms + t] to outputs
+// z[k * zs + t].
 using WinoWeightsFn = void (*)(const void* g, int64_t gs, int64_t n, void* u, int64_t us);
+using WinoGatherFn = void (*)(const void* rows, int64_t rs, int64_t n, void* q, int64_t qs);
 using WinoInFn = void (*)(const void* q, int64_t qs, int64_t n, void* V, int64_t vs);
 using WinoOutFn = void (*)(const void* M, int64_t ms, int64_t n, void* z, int64_t zs);
 constexpr int64_t kWinoSlack = 64;  // gather's rows are readable this far past the tiles
