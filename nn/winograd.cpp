@@ -40,24 +40,24 @@ struct Buf {
 };
 
 // U_k = (G g G^T)[k] for every (o, c) in the micro-kernel's packed-A layout: panels of mr output
-// channels, C steps of mr values each, zero rows past O; U_k are uk apart. The kernels of one
-// (panel, c) go through the transform together, one per lane.
+// channels, C steps of mr values each, zero rows past O; U_k are uk apart. A panel's kernels are
+// contiguous in that layout, so they go through the transform together, one per lane.
 template <class T, int m>
 void transform_weights(const DenseIn& w, int64_t O, int64_t C, int mr, int64_t uk, T* U) {
   const T* Wt = reinterpret_cast<const T*>(w.data);
   const WinoWeightsFn fn = kernels().wino_weights[m == 4 ? 1 : 0][std::is_same_v<T, float> ? 0 : 1];
-  constexpr int64_t gs = 32;  // >= mr rounded up to a vector
+  const int64_t n = C * mr, gs = (n + 63) / 64 * 64;  // lanes, and the kernel's readable stride
   parallel_for((O + mr - 1) / mr, 1, [&](int64_t p0, int64_t p1, int) {
-    T g[9 * gs] = {};
-    for (int64_t ip = p0; ip < p1; ++ip)
-      for (int64_t c = 0; c < C; ++c) {
+    std::vector<T> g(9 * gs, T(0));
+    for (int64_t ip = p0; ip < p1; ++ip) {
+      for (int64_t c = 0; c < C; ++c)
         for (int l = 0; l < mr; ++l) {
           const int64_t o = ip * mr + l;
           for (int e = 0; e < 9; ++e)
-            g[e * gs + l] = o < O ? Wt[o * w.strides[0] + c * w.strides[1] + e / 3 * w.strides[2] + e % 3 * w.strides[3]] : T(0);
+            g[e * gs + c * mr + l] = o < O ? Wt[o * w.strides[0] + c * w.strides[1] + e / 3 * w.strides[2] + e % 3 * w.strides[3]] : T(0);
         }
-        fn(g, gs, mr, U + (ip * C + c) * mr, uk);
-      }
+      fn(g.data(), gs, n, U + ip * n, uk);
+    }
   });
 }
 
