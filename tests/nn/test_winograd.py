@@ -10,6 +10,8 @@ import os
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 torch = pytest.importorskip("torch")
 import torch.nn.functional as TF
@@ -104,3 +106,22 @@ def test_winograd_strided_input(tile, form):
         x, xv = base[..., ::2, 1::2], mnp.asarray(base)[..., ::2, 1::2]
     wt = rng.standard_normal((24, x.shape[1], 3, 3)).astype(np.float32)
     check(x, wt, rng.standard_normal(24).astype(np.float32), 1, False, np.float32, xv)
+
+
+@given(n=st.integers(1, 3), c=st.integers(16, 40), o=st.integers(16, 40), h=st.integers(3, 21), w=st.integers(3, 21),
+       pad=st.integers(0, 2), bias=st.booleans(), relu=st.booleans(), tile=st.sampled_from(["2", "4", ""]),
+       dtype=st.sampled_from([np.float32, np.float64]), seed=st.integers(0, 2**32 - 1))
+def test_winograd_drawn_shapes(n, c, o, h, w, pad, bias, relu, tile, dtype, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-2, 2, (n, c, h, w)).astype(dtype)
+    wt = rng.uniform(-2, 2, (o, c, 3, 3)).astype(dtype)
+    b = rng.uniform(-2, 2, o).astype(dtype) if bias else None
+    old = os.environ.pop("MNNX_WINOGRAD_TILE", None)
+    try:
+        if tile:
+            os.environ["MNNX_WINOGRAD_TILE"] = tile
+        check(x, wt, b, pad, relu, dtype)
+    finally:
+        os.environ.pop("MNNX_WINOGRAD_TILE", None)
+        if old is not None:
+            os.environ["MNNX_WINOGRAD_TILE"] = old
