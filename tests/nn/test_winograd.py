@@ -1,11 +1,12 @@
 """The Winograd paths of conv2d (3x3, stride 1, >= 16 channels) against torch in float64.
 
 A cost estimate picks F(4x4, 3x3), F(2x2, 3x3) or im2col per shape; MNNX_WINOGRAD_TILE forces each
-tile here, on every ISA's transform kernels. The shapes hit partial tiles at the right and bottom edges, blocks of tile rows
-that span images, tile rows split across GEMM panels, output channels that do not fill the
-micro-kernel's rows, strided input views and the fused bias + relu epilogue. Results must lie within
-the rounding bound of the K-term dot product, (2K + 8) eps (|x| * |w|), as for direct convolution,
-with |x| * |w| taken over the outputs of the tile."""
+tile here, on every ISA's transform kernels, plus hypothesis-drawn shapes. The shapes hit partial
+tiles at the right and bottom edges, blocks of tile rows that span images, tile rows split across
+GEMM panels, output channels that do not fill the micro-kernel's rows, strided input views and the
+fused bias + relu epilogue. Results must lie within the rounding bound of the K-term dot product,
+(2K + 8) eps (|x| * |w|), as for direct convolution, with |x| * |w| taken over the outputs of the
+tile."""
 import os
 
 import numpy as np
