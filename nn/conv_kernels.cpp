@@ -167,6 +167,13 @@ inline void at(const Vt* p, Vt* y) {
   }
 }
 
+// The first w lanes of v to dst (all of them with one store).
+template <class T, class Vt>
+inline void store_first(T* dst, const Vt& v, int64_t w) {
+  if (w == Vec<T>::W) std::memcpy(dst, &v, sizeof(Vt));
+  else for (int64_t l = 0; l < w; ++l) dst[l] = v[l];
+}
+
 // Weight transform U = G g G^T of n kernels, one per lane: element e (row-major 3x3) of kernel l
 // at g[e * gs + l] (readable to a whole vector past n), element k of its U to u[k * us + l].
 template <class Vt, class T, int m>
@@ -206,11 +213,7 @@ void wino_weights(const void* gv, int64_t gs, int64_t n, void* uv, int64_t us) {
     const int64_t w = std::min<int64_t>(W, n - l);
     for (int i = 0; i < a; ++i) {  // (G g) G^T, along the rows
       gt<Vt, T, m>(c[i][0], c[i][1], c[i][2], r);
-      for (int j = 0; j < a; ++j) {
-        T* dst = u + (i * a + j) * us + l;
-        if (w == W) std::memcpy(dst, &r[j], sizeof(Vt));
-        else for (int64_t q = 0; q < w; ++q) dst[q] = r[j][q];
-      }
+      for (int j = 0; j < a; ++j) store_first<T>(u + (i * a + j) * us + l, r[j], w);
     }
   }
 }
@@ -393,11 +396,7 @@ void wino_in(const void* qv, int64_t qs, int64_t n, void* Vv, int64_t vs) {
     for (int i = 0; i < a; ++i) {
       Vt v[a];
       bt<Vt, T, m>(r[i], v);
-      for (int j = 0; j < a; ++j) {
-        T* dst = V + (i * a + j) * vs + t;
-        if (w == W) std::memcpy(dst, &v[j], sizeof(Vt));
-        else for (int64_t l = 0; l < w; ++l) dst[l] = v[j][l];
-      }
+      for (int j = 0; j < a; ++j) store_first<T>(V + (i * a + j) * vs + t, v[j], w);
     }
   }
 }
