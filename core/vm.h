@@ -49,9 +49,28 @@ constexpr int64_t kDepthwiseSlack = 64;
 using Dw3x3Fn = void (*)(const float* x, int64_t rs, int64_t H, int64_t W, int64_t ph, int64_t pw, const float* w,
                          int64_t OH, int64_t OW, float* y);
 
-// Winograd F(2x2, 3x3) transforms of one row of tiles (nn/conv_kernels.cpp).
-using WinoInFn = void (*)(const void* const* rows, int64_t ntx, void* V, int64_t vs);
-using WinoOutFn = void (*)(const void* M, int64_t ms, int64_t ntx, void* y0, void* y1);
+// Winograd F(2x2, 3x3) and F(4x4, 3x3) transforms (nn/conv_kernels.cpp), one tile or kernel per
+// vector lane: weights, U = G g G^T of n 3x3 kernels (element e of kernel l at g[e * gs + l], U's
+// element k to u[k * us + l]); gather, the elements of n tiles from their a input rows (rs apart)
+// to q[k * qs + t]; in, from q to V[k * vs + t]; out, from products M[k * ms + t] to outputs
+// z[k * zs + t].
+using WinoWeightsFn = void (*)(const void* g, int64_t gs, int64_t n, void* u, int64_t us);
+using WinoGatherFn = void (*)(const void* rows, int64_t rs, int64_t n, void* q, int64_t qs);
+using WinoInFn = void (*)(const void* q, int64_t qs, int64_t n, void* V, int64_t vs);
+using WinoOutFn = void (*)(const void* M, int64_t ms, int64_t n, void* z, int64_t zs);
+constexpr int64_t kWinoSlack = 64;  // gather's rows are readable this far past the tiles
+// float32 F(4x4, 3x3) straight from the input planes into V, and from M into the output rows
+// (AVX-512; nn/conv_kernels.cpp): 16 tiles at a time as pairs of halves of up to 8 consecutive
+// tiles of one tile row each.
+struct WinoHalf {
+  const float* x;   // in: the input plane
+  int64_t y0, x0;   // in: row and column of the first tile's patch (negative: zero padding)
+  float* y[4];      // out: the output rows at the first tile's column, null past the image
+  int64_t ncols;    // out: valid columns from y
+  int64_t pos, n;   // the tiles' place in the rows of V or M, and their count (1..8)
+};
+using Wino4InF32Fn = void (*)(const WinoHalf* h, int64_t nh, int64_t rs, int64_t H, int64_t W, float* V, int64_t vs);
+using Wino4OutF32Fn = void (*)(const WinoHalf* h, int64_t nh, const float* M, int64_t ms);
 
 constexpr int kNumReduce = 6;  // RSUM..RARGMIN in op-table order
 inline int reduce_index(Op op) { return static_cast<int>(op) - static_cast<int>(Op::RSUM); }
@@ -77,8 +96,12 @@ struct KernelTable {
   GemmMicro gemm[2][2];      // [float32, float64][tall tile, short tile]
   DepthwiseFn depthwise[2];  // float32, float64
   Dw3x3Fn dw3x3;
-  WinoInFn wino_in[2];
-  WinoOutFn wino_out[2];
+  WinoWeightsFn wino_weights[2][2];  // [F(2x2, 3x3), F(4x4, 3x3)][float32, float64]
+  WinoGatherFn wino_gather[2][2];
+  WinoInFn wino_in[2][2];
+  WinoOutFn wino_out[2][2];
+  Wino4InF32Fn wino4_in_f32;  // null where the ISA lacks them
+  Wino4OutF32Fn wino4_out_f32;
 };
 
 const KernelTable& kernels();  // the table chosen for this CPU

@@ -328,7 +328,7 @@ void run_CONV2D(const std::vector<int64_t>& args, const std::vector<DenseIn>& in
   ConvArgs c(args);
   const Shape &xs = in[0].shape, &ws = in[1].shape;
   if (!std::getenv("MNNX_NO_WINOGRAD") && out.shape[0] * out.shape[1] * out.shape[2] * out.shape[3] > 0 &&
-      winograd_fits(xs[1], ws[0], ws[2], ws[3], out.shape[2], out.shape[3], args)) {
+      winograd_fits(xs[0], xs[1], ws[0], ws[2], ws[3], out.shape[2], out.shape[3], args, out.dt)) {
     conv_winograd(args, in[0], in[1], out, ep);
     return;
   }

@@ -353,7 +353,7 @@ def test_non_float_inputs_raise_type_error(fn, xdt, wdt):
                                             (3, 16, 32, 5, 4, 1)])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_winograd_3x3_matches_torch(n, c, o, h, w, pad, dtype):
-    # 3x3 stride-1 convolutions with >= 16 channels take the Winograd F(2x2, 3x3) path: odd sizes
+    # 3x3 stride-1 convolutions with >= 16 channels take a Winograd path (tests/nn/test_winograd.py): odd sizes
     # exercise partial tiles, and the fused bias + relu runs on its output rows
     rng = np.random.default_rng(7)
     x = rng.standard_normal((n, c, h, w)).astype(dtype)
