@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <cstring>
 
 #include "core/threadpool.h"
 
@@ -250,9 +251,12 @@ constexpr double kWhite[3] = {0.950456, 1., 1.088754};
 inline float srgb_to_linear(float x) { return x <= 0.04045f ? x / 12.92f : float(std::pow((x + 0.055) / 1.055, 2.4)); }
 inline float linear_to_srgb(float x) { return x <= 0.0031308f ? 12.92f * x : float(1.055 * std::pow(double(x), 1 / 2.4) - 0.055); }
 
-void rgb_to_lab(float b, float g, float r, float* lab) {
-  auto clip = [](float v) { return std::min(std::max(v, 0.f), 1.f); };
-  const float R = srgb_to_linear(clip(r)), G = srgb_to_linear(clip(g)), B = srgb_to_linear(clip(b));
+void rgb_to_lab(float b, float g, float r, float* lab, bool srgb) {
+  auto lin = [srgb](float v) {
+    v = std::min(std::max(v, 0.f), 1.f);
+    return srgb ? srgb_to_linear(v) : v;
+  };
+  const float R = lin(r), G = lin(g), B = lin(b);
   float xyz[3];
   for (int i = 0; i < 3; ++i)
     xyz[i] = float((R * kRgb2Xyz[3 * i] + G * kRgb2Xyz[3 * i + 1] + B * kRgb2Xyz[3 * i + 2]) / kWhite[i]);
@@ -263,7 +267,7 @@ void rgb_to_lab(float b, float g, float r, float* lab) {
   lab[2] = 200.f * (fy - fz);
 }
 
-void lab_to_rgb(float L, float a, float bb, float* bgr) {
+void lab_to_rgb(float L, float a, float bb, float* bgr, bool srgb) {
   float y, fy;
   if (L <= 7.9996248f) {
     y = L / 903.3f;
@@ -277,31 +281,76 @@ void lab_to_rgb(float L, float a, float bb, float* bgr) {
   const float xyz[3] = {float(fxz[0] * kWhite[0]), y, float(fxz[1] * kWhite[2])};
   for (int i = 0; i < 3; ++i) {
     float v = float(kXyz2Rgb[3 * i] * xyz[0] + kXyz2Rgb[3 * i + 1] * xyz[1] + kXyz2Rgb[3 * i + 2] * xyz[2]);
-    bgr[2 - i] = linear_to_srgb(std::min(std::max(v, 0.f), 1.f));
+    v = std::min(std::max(v, 0.f), 1.f);
+    bgr[2 - i] = srgb ? linear_to_srgb(v) : v;
   }
 }
 
-// uint8 to Lab in cv2's integers: a 2040-step gamma table, 12-bit XYZ weights, a cube-root table
-// in 15-bit fixed point; L scaled to [0, 255] and a, b offset by 128.
+// --- uint8 Lab in cv2's integer arithmetic (bit-exact with it). Its tables are built from softfloat
+// values, so they are rebuilt here with the same single-precision steps; the sRGB gamma uses double pow.
+
+inline double gamma_d(double x) { return x <= 809. / 20000 ? x / (323. / 25) : std::pow((x + 11. / 200) / (1 + 11. / 200), 2.4); }
+inline double inv_gamma_d(double x) {
+  return x <= 7827. / 2500000 ? x * (323. / 25) : std::pow(x, 1 / (12. / 5)) * (1 + 11. / 200) - 11. / 200;
+}
+
+// softfloat's cube root: a quartic rational (Turkowski) in double on the mantissa scaled into [1/8, 1),
+// its result truncated (not rounded) to 24 bits. x must be a positive normal float.
+float cbrt_cv(float x) {
+  uint32_t u;
+  std::memcpy(&u, &x, 4);
+  const int e = int(u >> 23) - 127;
+  int sh = e % 3;
+  sh -= sh >= 0 ? 3 : 0;
+  double f = std::ldexp(1. + (u & 0x7fffff) * 0x1p-23, sh);
+  f = ((((0x1.6a09e6653ba70p+5 * f + 0x1.808f46c6116e0p+7) * f + 0x1.dca97439cae14p+6) * f + 0x1.add70d2827500p+3) * f +
+       0x1.4f15f83f55d2dp-3) /
+      ((((0x1.d9e20660edb21p+3 * f + 0x1.2ff15c0285815p+7) * f + 0x1.510d06a8112cep+7) * f + 0x1.0fecbc9e2c375p+5) * f + 1);
+  return float(std::ldexp(std::floor(std::ldexp(f, 24)), (e - sh) / 3 - 24));  // f is in [1/2, 1)
+}
+
 struct LabTables {
-  int gamma[256];
-  int cbrt[3072];
-  int coef[9];  // rows X, Y, Z over (R, G, B), divided by the white point
+  uint16_t gamma[256];      // sRGB byte -> linear * 2040
+  uint16_t cbrt[3072];      // f(i / 2040) * 2^15, f the Lab companding function
+  uint16_t inv_gamma[4096]; // linear * 4096 -> sRGB byte
+  uint16_t lab_y[256][2];   // L byte -> (Y, f(Y)) * 2^14
+  int to_xyz[9], to_rgb[9]; // 12-bit matrices: rows X, Y, Z over (R, G, B) / white; rows R, G, B over X, Y, Z
   LabTables() {
-    for (int i = 0; i < 256; ++i) gamma[i] = int(lrintf(255.f * 8.f * srgb_to_linear(float(i) * (1.f / 255.f))));
+    for (int i = 0; i < 256; ++i) gamma[i] = uint16_t(lrintf(2040.f * float(gamma_d(double(float(i) / 255.f)))));
+    const float thresh = 216.f / 24389.f, slope = 841.f / 108.f, bias = 16.f / 116.f;
     for (int i = 0; i < 3072; ++i) {
-      const float x = float(i) * (1.f / (255.f * 8.f));
-      cbrt[i] = int(lrint(32768. * (x < 216.f / 24389.f ? x * (841.f / 108.f) + 16.f / 116.f : std::cbrt(double(x)))));
+      const float x = float(i) * (1.f / 2040.f);
+      cbrt[i] = uint16_t(lrintf(32768.f * (x < thresh ? std::fmaf(x, slope, bias) : cbrt_cv(x))));
     }
-    for (int i = 0; i < 9; ++i) coef[i] = int(lrint(4096. * kRgb2Xyz[i] / kWhite[i / 3]));
+    for (int i = 0; i < 4096; ++i) inv_gamma[i] = uint16_t(lrintf(255.f * float(inv_gamma_d(double(float(i) / 4096.f)))));
+    for (int i = 0; i < 256; ++i) {
+      if (i <= 20) {  // L <= 8: the linear segment
+        lab_y[i][0] = uint16_t(lrintf(float(i * 16384 * 180) / float(17 * 24389)));
+        lab_y[i][1] = uint16_t(lrintf(16384.f * (16.f / 116.f + float(i * 5) / float(3 * 17 * 29))));
+      } else {
+        const float fy = float(i * 100 * 16384) / float(255 * 116) + float(16 * 16384) / 116.f;
+        lab_y[i][0] = uint16_t(lrintf(fy * fy * fy / float(1 << 28)));
+        lab_y[i][1] = uint16_t(lrintf(fy));
+      }
+    }
+    for (int i = 0; i < 9; ++i) {
+      to_xyz[i] = int(lrint(4096. * kRgb2Xyz[i] / kWhite[i / 3]));
+      to_rgb[i] = int(lrint(4096. * kXyz2Rgb[i] * kWhite[i % 3]));
+    }
   }
 };
 
-void to_lab_u8(const uint8_t* s, uint8_t* d, int64_t n, int scn, int bidx) {
+const LabTables& lab_tables() {
   static const LabTables t;
-  const int* c = t.coef;
+  return t;
+}
+
+void to_lab_u8(const uint8_t* s, uint8_t* d, int64_t n, int scn, int bidx, bool srgb) {
+  const LabTables& t = lab_tables();
+  const int* c = t.to_xyz;
   for (int64_t i = 0; i < n; ++i, s += scn, d += 3) {
-    const int R = t.gamma[s[bidx ^ 2]], G = t.gamma[s[1]], B = t.gamma[s[bidx]];
+    const int r = s[bidx ^ 2], g = s[1], b = s[bidx];
+    const int R = srgb ? t.gamma[r] : r * 8, G = srgb ? t.gamma[g] : g * 8, B = srgb ? t.gamma[b] : b * 8;
     const int fX = t.cbrt[descale(R * c[0] + G * c[1] + B * c[2], 12)];
     const int fY = t.cbrt[descale(R * c[3] + G * c[4] + B * c[5], 12)];
     const int fZ = t.cbrt[descale(R * c[6] + G * c[7] + B * c[8], 12)];
@@ -311,22 +360,47 @@ void to_lab_u8(const uint8_t* s, uint8_t* d, int64_t n, int scn, int bidx) {
   }
 }
 
-template <class T>
-void to_lab(const T* s, T* d, int64_t n, int scn, int bidx) {
-  if constexpr (std::is_same_v<T, uint8_t>) {
-    to_lab_u8(s, d, n, scn, bidx);
-  } else {
-    for (int64_t i = 0; i < n; ++i, s += scn, d += 3) rgb_to_lab(s[bidx], s[1], s[bidx ^ 2], d);
+// f^-1 in 14-bit fixed point: linear below 6/29 (3390), the cube above; cv2 tabulates this from -8145.
+inline int lab_finv(int v) { return v <= 3390 ? v * 108 / 841 - 290 : v * v / 16384 * v / 16384; }
+
+void from_lab_u8(const uint8_t* s, uint8_t* d, int64_t n, int dcn, int bidx, bool srgb) {
+  const LabTables& t = lab_tables();
+  const int* c = t.to_rgb;
+  for (int64_t i = 0; i < n; ++i, s += 3, d += dcn) {
+    const int y = t.lab_y[s[0]][0], fy = t.lab_y[s[0]][1];
+    // a / 500 and b / 200 in 14-bit fixed point, as cv2 approximates them
+    const int adiv = ((5 * s[1] * 53687 + (1 << 7)) >> 13) - 4194, bdiv = ((s[2] * 41943 + (1 << 4)) >> 9) - 10484;
+    // (L, b) = (0, 255) falls one entry before cv2's table (it reads out of bounds); take its first entry.
+    const int x = lab_finv(fy + adiv), z = lab_finv(std::max(fy - bdiv, -8145));
+    int rgb[3];
+    for (int k = 0; k < 3; ++k) {
+      const int v = std::min(std::max(descale(c[3 * k] * x + c[3 * k + 1] * y + c[3 * k + 2] * z, 14), 0), 4095);
+      rgb[k] = srgb ? t.inv_gamma[v] : (v * 255) >> 12;
+    }
+    d[bidx ^ 2] = uint8_t(rgb[0]), d[1] = uint8_t(rgb[1]), d[bidx] = uint8_t(rgb[2]);
+    if (dcn == 4) d[3] = 255;
   }
 }
 
 template <class T>
-void from_lab(const T* s, T* d, int64_t n, int dcn, int bidx) {
-  for (int64_t i = 0; i < n; ++i, s += 3, d += dcn) {
-    float bgr[3];
-    if constexpr (std::is_same_v<T, uint8_t>) lab_to_rgb(s[0] * (100.f / 255.f), s[1] - 128.f, s[2] - 128.f, bgr);
-    else lab_to_rgb(s[0], s[1], s[2], bgr);
-    store_bgr(d, bgr, bidx, dcn);
+void to_lab(const T* s, T* d, int64_t n, int scn, int bidx, bool srgb) {
+  if constexpr (std::is_same_v<T, uint8_t>) {
+    to_lab_u8(s, d, n, scn, bidx, srgb);
+  } else {
+    for (int64_t i = 0; i < n; ++i, s += scn, d += 3) rgb_to_lab(s[bidx], s[1], s[bidx ^ 2], d, srgb);
+  }
+}
+
+template <class T>
+void from_lab(const T* s, T* d, int64_t n, int dcn, int bidx, bool srgb) {
+  if constexpr (std::is_same_v<T, uint8_t>) {
+    from_lab_u8(s, d, n, dcn, bidx, srgb);
+  } else {
+    for (int64_t i = 0; i < n; ++i, s += 3, d += dcn) {
+      float bgr[3];
+      lab_to_rgb(s[0], s[1], s[2], bgr, srgb);
+      store_bgr(d, bgr, bidx, dcn);
+    }
   }
 }
 
@@ -408,8 +482,8 @@ void cvt_pixels(const T* s, T* d, int64_t n, int scn, int dcn, int kind, int bid
     case CK_FROM_HSV: return from_hsv_hls(s, d, n, dcn, bidx, param, false);
     case CK_TO_HLS: return to_hls(s, d, n, scn, bidx, param);
     case CK_FROM_HLS: return from_hsv_hls(s, d, n, dcn, bidx, param, true);
-    case CK_TO_LAB: return to_lab(s, d, n, scn, bidx);
-    case CK_FROM_LAB: return from_lab(s, d, n, dcn, bidx);
+    case CK_TO_LAB: return to_lab(s, d, n, scn, bidx, param == 0);
+    case CK_FROM_LAB: return from_lab(s, d, n, dcn, bidx, param == 0);
     default: return;
   }
 }
