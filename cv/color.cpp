@@ -6,6 +6,7 @@
 #include <cfloat>
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 #include "core/threadpool.h"
 
@@ -248,15 +249,12 @@ constexpr double kRgb2Xyz[9] = {0.412453, 0.357580, 0.180423, 0.212671, 0.715160
 constexpr double kXyz2Rgb[9] = {3.240479, -1.53715, -0.498535, -0.969256, 1.875991, 0.041556, 0.055648, -0.204043, 1.057311};
 constexpr double kWhite[3] = {0.950456, 1., 1.088754};
 
-inline float srgb_to_linear(float x) { return x <= 0.04045f ? x / 12.92f : float(std::pow((x + 0.055) / 1.055, 2.4)); }
 inline float linear_to_srgb(float x) { return x <= 0.0031308f ? 12.92f * x : float(1.055 * std::pow(double(x), 1 / 2.4) - 0.055); }
 
-void rgb_to_lab(float b, float g, float r, float* lab, bool srgb) {
-  auto lin = [srgb](float v) {
-    v = std::min(std::max(v, 0.f), 1.f);
-    return srgb ? srgb_to_linear(v) : v;
-  };
-  const float R = lin(r), G = lin(g), B = lin(b);
+// Linear RGB (COLOR_LBGR2Lab) in float: the formulas (cv2 takes the cube root from a spline, ~0.02 apart).
+void linear_rgb_to_lab(float b, float g, float r, float* lab) {
+  auto clip = [](float v) { return std::min(std::max(v, 0.f), 1.f); };
+  const float R = clip(r), G = clip(g), B = clip(b);
   float xyz[3];
   for (int i = 0; i < 3; ++i)
     xyz[i] = float((R * kRgb2Xyz[3 * i] + G * kRgb2Xyz[3 * i + 1] + B * kRgb2Xyz[3 * i + 2]) / kWhite[i]);
@@ -382,12 +380,63 @@ void from_lab_u8(const uint8_t* s, uint8_t* d, int64_t n, int dcn, int bidx, boo
   }
 }
 
+// float sRGB -> Lab as cv2 computes it: trilinear interpolation (4-bit weights) in a 33^3 grid over
+// (B, G, R) of 14-bit Lab values, the grid evaluated in single precision like cv2's softfloat build.
+struct LabGrid {
+  static constexpr int N = 33;
+  std::vector<int16_t> lab;  // [((r * N + g) * N + b) * 3 + channel]: L, a + 128, b + 128 scaled to 2^14
+  LabGrid() : lab(N * N * N * 3) {
+    float lin[N], c[9];
+    for (int i = 0; i < N; ++i) lin[i] = float(gamma_d(double(float(i) / 32.f)));
+    for (int i = 0; i < 9; ++i) c[i] = float(kRgb2Xyz[i / 3 * 3 + 2 - i % 3] * (1. / kWhite[i / 3]));  // (B, G, R) order
+    const float thresh = 216.f / 24389.f, slope = 841.f / 108.f, bias = 16.f / 116.f;
+    auto f = [&](float t) { return t > thresh ? cbrt_cv(t) : std::fmaf(t, slope, bias); };
+    int16_t* o = lab.data();
+    for (int r = 0; r < N; ++r)
+      for (int g = 0; g < N; ++g)
+        for (int b = 0; b < N; ++b, o += 3) {
+          const float B = lin[b], G = lin[g], R = lin[r];
+          const float X = B * c[0] + G * c[1] + R * c[2], Y = B * c[3] + G * c[4] + R * c[5], Z = B * c[6] + G * c[7] + R * c[8];
+          const float fx = f(X), fy = f(Y), fz = f(Z);
+          const float L = Y > thresh ? 116.f * fy - 16.f : 24389.f / 27.f * Y;
+          o[0] = int16_t(lrintf(16384.f * L / 100.f));
+          o[1] = int16_t(lrintf(16384.f * (500.f * (fx - fy) + 128.f) / 256.f));
+          o[2] = int16_t(lrintf(16384.f * (200.f * (fy - fz) + 128.f) / 256.f));
+        }
+  }
+};
+
+void to_lab_srgb_f(const float* s, float* d, int64_t n, int scn, int bidx) {
+  static const LabGrid grid;
+  constexpr int N = LabGrid::N;
+  for (int64_t i = 0; i < n; ++i, s += scn, d += 3) {
+    int q[3], t[3];  // per (B, G, R): grid cell and 4-bit position in it
+    for (int k = 0; k < 3; ++k) {
+      const int v = int(lrintf(std::min(std::max(s[k == 0 ? bidx : k == 1 ? 1 : bidx ^ 2], 0.f), 1.f) * 16384.f));
+      q[k] = v >> 9, t[k] = (v >> 5) & 15;
+    }
+    int acc[3] = {0, 0, 0};
+    for (int corner = 0; corner < 8; ++corner) {
+      const int cb = corner >> 2, cg = (corner >> 1) & 1, cr = corner & 1;
+      const int w = (cb ? t[0] : 16 - t[0]) * (cg ? t[1] : 16 - t[1]) * (cr ? t[2] : 16 - t[2]);
+      const int16_t* e = &grid.lab[((std::min(q[2] + cr, N - 1) * N + std::min(q[1] + cg, N - 1)) * N +
+                                    std::min(q[0] + cb, N - 1)) * 3];
+      for (int c = 0; c < 3; ++c) acc[c] += e[c] * w;
+    }
+    d[0] = float(descale(acc[0], 12)) * (100.f / 16384.f);
+    d[1] = float(descale(acc[1], 12)) * (1.f / 64.f) - 128.f;
+    d[2] = float(descale(acc[2], 12)) * (1.f / 64.f) - 128.f;
+  }
+}
+
 template <class T>
 void to_lab(const T* s, T* d, int64_t n, int scn, int bidx, bool srgb) {
   if constexpr (std::is_same_v<T, uint8_t>) {
     to_lab_u8(s, d, n, scn, bidx, srgb);
+  } else if (srgb) {
+    to_lab_srgb_f(s, d, n, scn, bidx);
   } else {
-    for (int64_t i = 0; i < n; ++i, s += scn, d += 3) rgb_to_lab(s[bidx], s[1], s[bidx ^ 2], d, srgb);
+    for (int64_t i = 0; i < n; ++i, s += scn, d += 3) linear_rgb_to_lab(s[bidx], s[1], s[bidx ^ 2], d);
   }
 }
 

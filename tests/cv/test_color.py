@@ -96,11 +96,10 @@ def test_four_channel_sources():
     close(mcv.cvtColor(gray, mcv.COLOR_GRAY2BGRA), cv2.cvtColor(gray, cv2.COLOR_GRAY2BGRA), atol=0)
 
 
-# float32 follows cv2's ranges; cv2 5 computes float sRGB->Lab from a coarse 33^3 lookup table (its values
-# differ from the exact formulas by up to ~0.55) and linear RGB->Lab from a cube-root spline (~0.02),
-# while mnnx evaluates the formulas.
-FLOAT_ATOL = {"COLOR_BGR2Lab": 0.6, "COLOR_RGB2Lab": 0.6, "COLOR_LBGR2Lab": 0.03, "COLOR_LRGB2Lab": 0.03, "COLOR_BGR2HSV": 1e-3, "COLOR_RGB2HSV": 1e-3,
-              "COLOR_BGR2HSV_FULL": 1e-3, "COLOR_BGR2HLS": 1e-3, "COLOR_RGB2HLS": 1e-3, "COLOR_BGR2HLS_FULL": 1e-3}
+# float32 follows cv2's ranges. sRGB->Lab follows cv2's 33^3 table interpolation exactly; linear RGB->Lab
+# evaluates the formulas where cv2 interpolates a cube-root spline (~0.02 apart).
+FLOAT_ATOL = {"COLOR_BGR2Lab": 0, "COLOR_RGB2Lab": 0, "COLOR_LBGR2Lab": 0.03, "COLOR_LRGB2Lab": 0.03,
+              "COLOR_BGR2HSV": 1e-3, "COLOR_RGB2HSV": 1e-3, "COLOR_BGR2HSV_FULL": 1e-3, "COLOR_BGR2HLS": 1e-3, "COLOR_RGB2HLS": 1e-3, "COLOR_BGR2HLS_FULL": 1e-3}
 
 
 @pytest.mark.parametrize("name", FORWARD)
@@ -112,6 +111,25 @@ def test_float32(name):
         there = cv2.cvtColor(img, code)
         back = getattr(cv2, INVERSE[name])
         close(mcv.cvtColor(there, back), cv2.cvtColor(there, back), atol=1e-3)
+
+
+def test_float_lab_exact():
+    # sRGB -> Lab in float: cv2's grid interpolation to the last bit, also on grid points, 8-bit levels and
+    # values outside [0, 1] (clipped); Lab -> sRGB within 1e-4 (cv2 interpolates its gamma with a spline)
+    rng = np.random.default_rng(7)
+    img = rng.random((64, 96, 4), dtype=np.float32) * 1.4 - 0.2
+    img[:16, :, :3] = rng.integers(0, 33, (16, 96, 3)) / 32
+    img[16:32, :, :3] = rng.integers(0, 256, (16, 96, 3)) / 255
+    for name in ("COLOR_BGR2Lab", "COLOR_RGB2Lab"):
+        code = getattr(cv2, name)
+        for x in (img, np.ascontiguousarray(img[:, :, :3])):
+            close(mcv.cvtColor(x, code), cv2.cvtColor(x, code), atol=0)
+    lab = cv2.cvtColor(np.ascontiguousarray(img[:, :, :3]), cv2.COLOR_BGR2Lab)
+    lab[32:] = np.stack([rng.random((32, 96)) * 100, rng.random((32, 96)) * 254 - 127,
+                         rng.random((32, 96)) * 254 - 127], -1)
+    for name in ("COLOR_Lab2BGR", "COLOR_Lab2RGB"):
+        code = getattr(cv2, name)
+        close(mcv.cvtColor(lab, code), cv2.cvtColor(lab, code), atol=1e-4)
 
 
 YUV420 = ["COLOR_YUV2BGR_NV12", "COLOR_YUV2RGB_NV12", "COLOR_YUV2BGR_NV21", "COLOR_YUV2RGB_NV21", "COLOR_YUV2BGRA_NV12",
