@@ -1,5 +1,5 @@
 // cv2.cvtColor: the per-pixel formulas of OpenCV's color conversions, with its fixed-point constants
-// for uint8 (14-bit luma weights, 12-bit HSV divisions, BT.601 20-bit YUV420) so results match it.
+// for uint8 (15-bit gray and 14-bit YCrCb luma weights, 12-bit HSV divisions, BT.601 20-bit YUV420) so results match it.
 #include "cv/color.h"
 
 #include <algorithm>
@@ -18,9 +18,10 @@ constexpr int kYuvShift = 14;
 inline int descale(int x, int n) { return (x + (1 << (n - 1))) >> n; }
 inline uint8_t round_u8(float v) { return sat_u8(int(lrintf(std::min(std::max(v, -1.f), 300.f)))); }
 
-// Luma weights (B, G, R) in float and 14-bit fixed point.
+// Luma weights (B, G, R) in float and 14-bit fixed point (YCrCb, YUV); cv2 5 takes gray from 15-bit ones.
 constexpr float kB2Y = 0.114f, kG2Y = 0.587f, kR2Y = 0.299f;
 constexpr int kB2Yi = 1868, kG2Yi = 9617, kR2Yi = 4899;
+constexpr int kGrayShift = 15, kB2Gray = 3735, kG2Gray = 19235, kR2Gray = 9798;
 
 template <class T> constexpr T alpha_max() { return std::is_same_v<T, uint8_t> ? T(255) : T(1); }
 
@@ -60,7 +61,7 @@ void shuffle(const T* s, T* d, int64_t n, int scn, int dcn, const int order[4]) 
 
 template <int CN>
 [[gnu::always_inline]] inline void gray_loop(const uint8_t* __restrict s, uint8_t* __restrict d, int64_t n, int c0, int c2) {
-  for (int64_t i = 0; i < n; ++i) d[i] = uint8_t(descale(s[CN * i] * c0 + s[CN * i + 1] * kG2Yi + s[CN * i + 2] * c2, kYuvShift));
+  for (int64_t i = 0; i < n; ++i) d[i] = uint8_t(descale(s[CN * i] * c0 + s[CN * i + 1] * kG2Gray + s[CN * i + 2] * c2, kGrayShift));
 }
 template <int CN>
 MNNX_CV_CLONES void gray_any(const uint8_t* s, uint8_t* d, int64_t n, int c0, int c2) { gray_loop<CN>(s, d, n, c0, c2); }
@@ -75,7 +76,7 @@ void to_gray_u8(const uint8_t* s, uint8_t* d, int64_t n, int c0, int c2) {
 template <class T>
 void to_gray(const T* s, T* d, int64_t n, int scn, int bidx) {
   if constexpr (std::is_same_v<T, uint8_t>) {
-    const int c0 = bidx == 0 ? kB2Yi : kR2Yi, c2 = bidx == 0 ? kR2Yi : kB2Yi;
+    const int c0 = bidx == 0 ? kB2Gray : kR2Gray, c2 = bidx == 0 ? kR2Gray : kB2Gray;
     if (scn == 3) to_gray_u8<3>(s, d, n, c0, c2);
     else to_gray_u8<4>(s, d, n, c0, c2);
   } else {
