@@ -250,7 +250,11 @@ constexpr double kRgb2Xyz[9] = {0.412453, 0.357580, 0.180423, 0.212671, 0.715160
 constexpr double kXyz2Rgb[9] = {3.240479, -1.53715, -0.498535, -0.969256, 1.875991, 0.041556, 0.055648, -0.204043, 1.057311};
 constexpr double kWhite[3] = {0.950456, 1., 1.088754};
 
-inline float linear_to_srgb(float x) { return x <= 0.0031308f ? 12.92f * x : float(1.055 * std::pow(double(x), 1 / 2.4) - 0.055); }
+// The sRGB transfer curve and its inverse, with the constants spelled as cv2 derives them.
+inline double gamma_d(double x) { return x <= 809. / 20000 ? x / (323. / 25) : std::pow((x + 11. / 200) / (1 + 11. / 200), 2.4); }
+inline double inv_gamma_d(double x) {
+  return x <= 7827. / 2500000 ? x * (323. / 25) : std::pow(x, 1 / (12. / 5)) * (1 + 11. / 200) - 11. / 200;
+}
 
 // Linear RGB (COLOR_LBGR2Lab) in float: the formulas (cv2 takes the cube root from a spline, ~0.02 apart).
 void linear_rgb_to_lab(float b, float g, float r, float* lab) {
@@ -281,17 +285,13 @@ void lab_to_rgb(float L, float a, float bb, float* bgr, bool srgb) {
   for (int i = 0; i < 3; ++i) {
     float v = float(kXyz2Rgb[3 * i] * xyz[0] + kXyz2Rgb[3 * i + 1] * xyz[1] + kXyz2Rgb[3 * i + 2] * xyz[2]);
     v = std::min(std::max(v, 0.f), 1.f);
-    bgr[2 - i] = srgb ? linear_to_srgb(v) : v;
+    bgr[2 - i] = srgb ? float(inv_gamma_d(v)) : v;
   }
 }
 
 // --- uint8 Lab in cv2's integer arithmetic (bit-exact with it). Its tables are built from softfloat
-// values, so they are rebuilt here with the same single-precision steps; the sRGB gamma uses double pow.
+// values, so they are rebuilt here with the same single-precision steps (the sRGB curve in double).
 
-inline double gamma_d(double x) { return x <= 809. / 20000 ? x / (323. / 25) : std::pow((x + 11. / 200) / (1 + 11. / 200), 2.4); }
-inline double inv_gamma_d(double x) {
-  return x <= 7827. / 2500000 ? x * (323. / 25) : std::pow(x, 1 / (12. / 5)) * (1 + 11. / 200) - 11. / 200;
-}
 
 // softfloat's cube root: a quartic rational (Turkowski) in double on the mantissa scaled into [1/8, 1),
 // its result truncated (not rounded) to 24 bits. x must be a positive normal float.
