@@ -482,6 +482,31 @@ void from_hsv_hls(const T* s, T* d, int64_t n, int dcn, int bidx, int hrange, bo
   }
 }
 
+// uint8 HSV (hue range 180) -> BGR as cv2 5 computes it with AVX2: each row in blocks of 32 pixels through
+// its vector formula (no fmod, 1 - s*h fused, truncated to bytes), the last width % 32 pixels through the
+// scalar one (rounded). The fused steps are exact products rounded once via double.
+void from_hsv180_u8(const uint8_t* s, uint8_t* d, int64_t first, int64_t n, int w, int dcn, int bidx) {
+  const float hscale = 6.f / 180.f, k = 1.f / 255.f;
+  const int vec_end = w & ~31;
+  for (int64_t i = 0, col = first % w; i < n; ++i, s += 3, d += dcn, col = col + 1 == w ? 0 : col + 1) {
+    if (col >= vec_end) {
+      float bgr[3];
+      hsv_to_rgb(float(s[0]), s[1] * k, s[2] * k, hscale, bgr);
+      store_bgr(d, bgr, bidx, dcn);
+      continue;
+    }
+    float h = float(s[0]) * hscale;  // all non-negative: truncation is the int conversion
+    const float sat = s[1] * k, v = s[2] * k, whole = float(int(h));
+    h -= whole;
+    const int sector = int(whole - float(int(whole * (1.f / 6.f))) * 6.f);
+    const float tab[4] = {v, v * (1.f - sat), v * float(1. - double(sat) * h), v * float(1. - double(sat) * (1.f - h))};
+    const int* sec = kSector[sector];
+    d[bidx] = uint8_t(int(tab[sec[0]] * 255.f)), d[1] = uint8_t(int(tab[sec[1]] * 255.f));
+    d[bidx ^ 2] = uint8_t(int(tab[sec[2]] * 255.f));
+    if (dcn == 4) d[3] = 255;
+  }
+}
+
 // BT.601 limited range YUV 4:2:0 to RGB in cv2's 20-bit fixed point; each 2x2 block shares (u, v).
 void from_yuv420(const Image& src, const Image& dst, int dcn, int bidx, int layout) {
   constexpr int kCY = 1220542, kCUB = 2116026, kCUG = -409993, kCVG = -852492, kCVR = 1673527, kShift = 20;
@@ -545,7 +570,9 @@ void cvt_color(const Image& src, const Image& dst, int kind, int bidx, int param
   // Images arrive contiguous, so the pixels form one run split over the pool.
   const int64_t n = int64_t(src.h) * src.w;
   for_pixels(n, [&](int64_t p, int64_t cnt) {
-    if (src.depth == U8)
+    if (kind == CK_FROM_HSV && src.depth == U8 && param == 180)
+      from_hsv180_u8(src.row<uint8_t>(0) + p * 3, dst.row<uint8_t>(0) + p * dst.cn, p, cnt, src.w, dst.cn, bidx);
+    else if (src.depth == U8)
       cvt_pixels(src.row<uint8_t>(0) + p * src.cn, dst.row<uint8_t>(0) + p * dst.cn, cnt, src.cn, dst.cn, kind, bidx, param, order);
     else
       cvt_pixels(src.row<float>(0) + p * src.cn, dst.row<float>(0) + p * dst.cn, cnt, src.cn, dst.cn, kind, bidx, param, order);

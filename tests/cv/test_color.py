@@ -1,4 +1,6 @@
 """mnnx.cv.cvtColor against cv2 on scikit-image photographs and hypothesis-drawn images."""
+import platform
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -62,8 +64,10 @@ def test_inverse_uint8_photos(name):
 
 
 def _all_byte_triples():
-    i = np.arange(1 << 24, dtype=np.uint32)
-    return np.stack([i >> 16, (i >> 8) & 255, i & 255], -1).astype(np.uint8).reshape(4096, 4096, 3)
+    img = np.empty((256, 256, 256, 3), np.uint8)
+    levels = np.arange(256, dtype=np.uint8)
+    img[..., 0], img[..., 1], img[..., 2] = levels[:, None, None], levels[None, :, None], levels
+    return img.reshape(4096, 4096, 3)
 
 
 def test_uint8_every_triple():
@@ -73,8 +77,15 @@ def test_uint8_every_triple():
         code = getattr(cv2, name)
         assert getattr(mcv, name) == code
         ours, theirs = np.asarray(mcv.cvtColor(img, code)), cv2.cvtColor(img, code)
-        bad = np.flatnonzero((ours != theirs).reshape(len(img) ** 2, -1).any(-1))
-        assert bad.size == 0, f"{name}: {bad.size} differ, first at {img.reshape(-1, 3)[bad[0]]}"
+        if not np.array_equal(ours, theirs):
+            bad = np.flatnonzero((ours != theirs).reshape(len(img) ** 2, -1).any(-1))
+            raise AssertionError(f"{name}: {bad.size} differ, first at {img.reshape(-1, 3)[bad[0]]}")
+    # HSV -> BGR: cv2 5 truncates in its 8-lane vector code (what x86-64 builds run) and rounds a row's last
+    # width % 32 pixels; mnnx follows that, so within 1 anywhere and identical for this 4096-wide image
+    ours, theirs = np.asarray(mcv.cvtColor(img, cv2.COLOR_HSV2BGR)), cv2.cvtColor(img, cv2.COLOR_HSV2BGR)
+    if not np.array_equal(ours, theirs):
+        assert platform.machine().lower() not in ("x86_64", "amd64")
+        assert np.abs(ours.astype(np.int16) - theirs).max() <= 1
     part = img[:256]
     for name in ("COLOR_Lab2RGB", "COLOR_Lab2LBGR"):
         code = getattr(cv2, name)
@@ -145,6 +156,14 @@ def test_yuv420_frames(name):
     close(mcv.cvtColor(frame, code), cv2.cvtColor(frame, code), atol=1)
     noise = np.random.default_rng(code).integers(0, 256, (30, 22), dtype=np.uint8)
     close(mcv.cvtColor(noise, code), cv2.cvtColor(noise, code), atol=1)
+
+
+@given(h=st.integers(1, 5), w=st.integers(1, 99), dcn=st.sampled_from([3, 4]), seed=st.integers(0, 2**31))
+def test_hsv_to_bgr_any_width(h, w, dcn, seed):
+    img = np.random.default_rng(seed).integers(0, 256, (h, w, 3), dtype=np.uint8)
+    for name in ("COLOR_HSV2BGR", "COLOR_HSV2RGB", "COLOR_HSV2BGR_FULL"):
+        code = getattr(cv2, name)
+        close(mcv.cvtColor(img, code, dstCn=dcn), cv2.cvtColor(img, code, dstCn=dcn), atol=1)
 
 
 @given(h=st.integers(1, 19), w=st.integers(1, 19), cn=st.sampled_from([3, 4]), seed=st.integers(0, 2**31),
