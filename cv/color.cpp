@@ -228,7 +228,8 @@ void hsv_to_rgb(float h, float s, float v, float hscale, float* bgr) {
   }
   h *= hscale;
   const int sector = sextant(h);
-  const float tab[4] = {v, v * (1.f - s), v * (1.f - s * h), v * (1.f - s * (1.f - h))};
+  // 1 - s*h fused, as cv2 5 compiles it (rounded once, via double)
+  const float tab[4] = {v, v * (1.f - s), v * float(1. - double(s) * h), v * float(1. - double(s) * (1.f - h))};
   for (int c = 0; c < 3; ++c) bgr[c] = tab[kSector[sector][c]];
 }
 
@@ -507,6 +508,34 @@ void from_hsv180_u8(const uint8_t* s, uint8_t* d, int64_t first, int64_t n, int 
   }
 }
 
+// uint8 BGR -> HLS (hue range 180) as cv2 5's AVX2 build computes it: 8-pixel vectors take the hue as one
+// fused h * 60/diff + offset and S over 2 - (max + min); the last width % 8 pixels of a row take the scalar
+// formula (fused too where it adds an offset, as the compiler contracts it). Fused steps go through double.
+void to_hls180_u8(const uint8_t* s, uint8_t* d, int64_t first, int64_t n, int w, int scn, int bidx) {
+  const float k = 1.f / 255.f;
+  const int vec_end = w & ~7;
+  for (int64_t i = 0, col = first % w; i < n; ++i, s += scn, d += 3, col = col + 1 == w ? 0 : col + 1) {
+    const bool vec = col < vec_end;
+    const float b = s[bidx] * k, g = s[1] * k, r = s[bidx ^ 2] * k;
+    const float mx = std::max(std::max(r, g), b), mn = std::min(std::min(r, g), b);
+    const float diff = mx - mn, sum = mx + mn, l = sum * 0.5f;
+    float h = 0.f, sat = 0.f;
+    if (diff > FLT_EPSILON) {
+      sat = diff / (l < 0.5f ? sum : vec ? 2.f - sum : 2.f - mx - mn);
+      const float inv = 60.f / diff;
+      if (mx == r && !vec) {
+        h = (g - b) * inv;
+        h += h < 0.f ? 360.f : 0.f;
+      } else {
+        const float dh = mx == r ? g - b : mx == g ? b - r : r - g;
+        h = float(double(dh) * inv + (mx == r ? (g < b ? 360. : 0.) : mx == g ? 120. : 240.));
+      }
+      h *= 0.5f;
+    }
+    d[0] = round_u8(h), d[1] = round_u8(l * 255.f), d[2] = round_u8(sat * 255.f);
+  }
+}
+
 // BT.601 limited range YUV 4:2:0 to RGB in cv2's 20-bit fixed point; each 2x2 block shares (u, v).
 void from_yuv420(const Image& src, const Image& dst, int dcn, int bidx, int layout) {
   constexpr int kCY = 1220542, kCUB = 2116026, kCUG = -409993, kCVG = -852492, kCVR = 1673527, kShift = 20;
@@ -572,6 +601,8 @@ void cvt_color(const Image& src, const Image& dst, int kind, int bidx, int param
   for_pixels(n, [&](int64_t p, int64_t cnt) {
     if (kind == CK_FROM_HSV && src.depth == U8 && param == 180)
       from_hsv180_u8(src.row<uint8_t>(0) + p * 3, dst.row<uint8_t>(0) + p * dst.cn, p, cnt, src.w, dst.cn, bidx);
+    else if (kind == CK_TO_HLS && src.depth == U8 && param == 180)
+      to_hls180_u8(src.row<uint8_t>(0) + p * src.cn, dst.row<uint8_t>(0) + p * 3, p, cnt, src.w, src.cn, bidx);
     else if (src.depth == U8)
       cvt_pixels(src.row<uint8_t>(0) + p * src.cn, dst.row<uint8_t>(0) + p * dst.cn, cnt, src.cn, dst.cn, kind, bidx, param, order);
     else

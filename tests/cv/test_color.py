@@ -80,12 +80,15 @@ def test_uint8_every_triple():
         if not np.array_equal(ours, theirs):
             bad = np.flatnonzero((ours != theirs).reshape(len(img) ** 2, -1).any(-1))
             raise AssertionError(f"{name}: {bad.size} differ, first at {img.reshape(-1, 3)[bad[0]]}")
-    # HSV -> BGR: cv2 5 truncates in its 8-lane vector code (what x86-64 builds run) and rounds a row's last
-    # width % 32 pixels; mnnx follows that, so within 1 anywhere and identical for this 4096-wide image
-    ours, theirs = np.asarray(mcv.cvtColor(img, cv2.COLOR_HSV2BGR)), cv2.cvtColor(img, cv2.COLOR_HSV2BGR)
-    if not np.array_equal(ours, theirs):
-        assert platform.machine().lower() not in ("x86_64", "amd64")
-        assert np.abs(ours.astype(np.int16) - theirs).max() <= 1
+    # HSV -> BGR and BGR -> HLS follow cv2 5's x86-64 (AVX2) code: its vector formulas (HSV truncated) and
+    # the scalar ones for a row's last pixels; elsewhere cv2 may round differently, within 1
+    for w in (4096, 31):
+        part = img.reshape(-1, 3)[: (1 << 24) // w * w].reshape(-1, w, 3)
+        for code in (cv2.COLOR_HSV2BGR, cv2.COLOR_BGR2HLS):
+            ours, theirs = np.asarray(mcv.cvtColor(part, code)), cv2.cvtColor(part, code)
+            if not np.array_equal(ours, theirs):
+                assert platform.machine().lower() not in ("x86_64", "amd64"), f"code {code}, width {w}"
+                assert np.abs(ours.astype(np.int16) - theirs).max() <= 1
     part = img[:256]
     for name in ("COLOR_Lab2RGB", "COLOR_Lab2LBGR"):
         code = getattr(cv2, name)
@@ -159,11 +162,13 @@ def test_yuv420_frames(name):
 
 
 @given(h=st.integers(1, 5), w=st.integers(1, 99), dcn=st.sampled_from([3, 4]), seed=st.integers(0, 2**31))
-def test_hsv_to_bgr_any_width(h, w, dcn, seed):
+def test_hsv_hls_any_width(h, w, dcn, seed):
+    # which pixels of a row take cv2's vector or scalar formula depends on the width (see above)
     img = np.random.default_rng(seed).integers(0, 256, (h, w, 3), dtype=np.uint8)
-    for name in ("COLOR_HSV2BGR", "COLOR_HSV2RGB", "COLOR_HSV2BGR_FULL"):
-        code = getattr(cv2, name)
-        close(mcv.cvtColor(img, code, dstCn=dcn), cv2.cvtColor(img, code, dstCn=dcn), atol=1)
+    exact = platform.machine().lower() in ("x86_64", "amd64")
+    for name in ("COLOR_HSV2BGR", "COLOR_HSV2RGB", "COLOR_HSV2BGR_FULL", "COLOR_BGR2HLS", "COLOR_RGB2HLS"):
+        code, kw = getattr(cv2, name), ({"dstCn": dcn} if name.startswith("COLOR_HSV") else {})
+        close(mcv.cvtColor(img, code, **kw), cv2.cvtColor(img, code, **kw), atol=0 if exact and "FULL" not in name else 1)
 
 
 @given(h=st.integers(1, 19), w=st.integers(1, 19), cn=st.sampled_from([3, 4]), seed=st.integers(0, 2**31),
