@@ -95,8 +95,9 @@ def cvtColor(src, code, dst=None, dstCn=0):  # noqa: N802 (cv2's name)
     """cv2.cvtColor for BGR/RGB(A), GRAY, YCrCb, YUV, HSV(_FULL), HLS(_FULL), Lab and YUV 4:2:0 frames.
 
     uint8 results are cv2 5's bit for bit, except the _FULL hue conversions (within 1); float32 images use
-    cv2's float ranges (hue in degrees, S/V/L in [0, 1], Lab L in [0, 100]). On an mnnx array, BGR<->RGB is a lazy reversed slice that
-    fuses with what follows; the other conversions run natively and return a realized array."""
+    cv2's float ranges (hue in degrees, S/V/L in [0, 1], Lab L in [0, 100]). On an mnnx array, BGR<->RGB is
+    a lazy reversed slice that fuses with what follows; the other conversions run natively and return a
+    realized array."""
     code = int(code)
     if code == _YUV2GRAY_420:
         a, was_var = image_in(src, "cvtColor", depths=(np.uint8,), max_cn=1)
