@@ -15,7 +15,7 @@ enum ColorKind : int {
   CK_FROM_HSV,
   CK_TO_HLS,
   CK_FROM_HLS,
-  CK_TO_LAB,
+  CK_TO_LAB,       // param = 0: sRGB, 1: linear RGB (COLOR_LBGR2Lab ...)
   CK_FROM_LAB,
   CK_FROM_YUV420,  // param = layout: 0 NV12, 1 NV21, 2 I420, 3 YV12; src is (h*3/2, w) gray
 };

@@ -1,5 +1,5 @@
 // Lines and circles as cv2 rasterizes them: clipped integer Bresenham (LineIterator), the fixed-point
-// stepper it uses for sub-pixel endpoints, midpoint circles, and a Wu-style anti-aliased line for LINE_AA.
+// stepper it uses for sub-pixel endpoints, midpoint circles, and its fixed-point anti-aliased line (LINE_AA).
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -13,20 +13,6 @@ namespace {
 inline void put(Canvas& cv, int x, int y) {
   if (unsigned(x) < unsigned(cv.img.w) && unsigned(y) < unsigned(cv.img.h))
     std::memcpy(static_cast<uint8_t*>(cv.img.data) + (int64_t(y) * cv.img.w + x) * cv.pix, cv.color, cv.pix);
-}
-
-// Blends the color into an 8U pixel with weight a in [0, 1].
-inline void blend(Canvas& cv, int x, int y, double a) {
-  if (unsigned(x) >= unsigned(cv.img.w) || unsigned(y) >= unsigned(cv.img.h) || a <= 0) return;
-  if (cv.img.depth != D_8U) {
-    if (a >= 0.5) put(cv, x, y);
-    return;
-  }
-  uint8_t* p = static_cast<uint8_t*>(cv.img.data) + (int64_t(y) * cv.img.w + x) * cv.img.c;
-  for (int k = 0; k < cv.img.c; ++k) {
-    double v = p[k] + (cv.color[k] - p[k]) * std::min(a, 1.0);
-    p[k] = uint8_t(std::lrint(std::min(std::max(v, 0.0), 255.0)));
-  }
 }
 
 }  // namespace
@@ -159,36 +145,63 @@ void line_fixed(Canvas& cv, Pt p1, Pt p2) {
   }
 }
 
-// Anti-aliased line. Like cv2's LineAA it paints three pixels across the line per step of the major
-// axis, weighted by their distance d from the line along the minor axis; the weight profile
-// 0.91 (1 - (d / 1.45)^2)^2, brightened up to 10% as the line turns diagonal, follows the ink cv2
-// leaves (not its exact tables, so pixels can differ by a few levels). Other depths get the pixels a
-// blend would mostly cover.
+// cv2's LineAA, the anti-aliased line of every LINE_AA shape: a fixed-point walk along the major axis
+// that blends three pixels across the line with weights from a 64-entry filter profile indexed by the
+// 1/32-pixel offset of the line, scaled by a slope correction and by end-point coverage (4-bit endpoint
+// fractions). As in cv2 each pixel is blended twice with the same weight. Only 8-bit 1, 3 or 4 channel
+// images get it; others take the plain line.
 void line_aa(Canvas& cv, Pt p1, Pt p2) {
-  double x0 = double(p1.x) / XY_ONE, y0 = double(p1.y) / XY_ONE, x1 = double(p2.x) / XY_ONE,
-         y1 = double(p2.y) / XY_ONE;
-  const bool steep = std::fabs(y1 - y0) > std::fabs(x1 - x0);
-  if (steep) {
-    std::swap(x0, y0);
-    std::swap(x1, y1);
+  static const uint8_t slope_corr[32] = {181, 181, 181, 182, 182, 183, 184, 185, 187, 188, 190, 192, 194, 196, 198, 201,
+                                         203, 206, 209, 211, 214, 218, 221, 224, 227, 231, 235, 238, 242, 246, 250, 254};
+  static const uint8_t filter[64] = {168, 177, 185, 194, 202, 210, 218, 224, 231, 236, 241, 246, 249, 252, 254, 254,
+                                     254, 254, 252, 249, 246, 241, 236, 231, 224, 218, 210, 202, 194, 185, 177, 168,
+                                     158, 149, 140, 131, 122, 114, 105, 97,  89,  82,  75,  68,  62,  56,  50,  45,
+                                     40,  36,  32,  28,  25,  22,  19,  16,  14,  12,  11,  9,   8,   7,   5,   5};
+  const int nch = cv.img.c;
+  if (cv.img.depth != D_8U || (nch != 1 && nch != 3 && nch != 4)) {
+    line_int(cv, Pt{p1.x >> XY_SHIFT, p1.y >> XY_SHIFT}, Pt{p2.x >> XY_SHIFT, p2.y >> XY_SHIFT}, 8);
+    return;
   }
-  if (x0 > x1) {
-    std::swap(x0, x1);
-    std::swap(y0, y1);
-  }
-  const double dx = x1 - x0, grad = dx == 0 ? 0 : (y1 - y0) / dx;
-  const double corr = 1.0 + 0.1 * std::fabs(grad);
-  const int64_t xa = std::llround(x0), xb = std::llround(x1);
-  const int64_t lim = steep ? cv.img.h : cv.img.w;  // the major axis never needs to leave the canvas
-  for (int64_t x = std::max<int64_t>(xa, -1); x <= std::min<int64_t>(xb, lim); ++x) {
-    const double y = y0 + grad * (double(x) - x0);
-    const int64_t iy = std::llround(y);
-    for (int64_t k = iy - 1; k <= iy + 1; ++k) {
-      const double d = std::fabs(double(k) - y) / 1.45;
-      if (d >= 1) continue;
-      const double w = 0.91 * corr * (1 - d * d) * (1 - d * d);
-      if (steep) blend(cv, int(k), int(x), w);
-      else blend(cv, int(x), int(k), w);
+  if (!clip_line(int64_t(cv.img.w) << XY_SHIFT, int64_t(cv.img.h) << XY_SHIFT, p1, p2)) return;
+  // Work in (u, v) = (major, minor) coordinates; swap the ends so u increases.
+  const bool steep = std::llabs(p2.y - p1.y) >= std::llabs(p2.x - p1.x);
+  int64_t u1 = steep ? p1.y : p1.x, v1 = steep ? p1.x : p1.y, u2 = steep ? p2.y : p2.x, v2 = steep ? p2.x : p2.y;
+  if (u2 < u1) std::swap(u1, u2), std::swap(v1, v2);
+  const int64_t vstep = ((v2 - v1) * XY_ONE) / ((u2 - u1) | 1);
+  u2 += XY_ONE;
+  int ecount = int((u2 >> XY_SHIFT) - (u1 >> XY_SHIFT)), scount = 0;
+  v1 += ((vstep * -(u1 & (XY_ONE - 1))) >> XY_SHIFT) + (XY_ONE >> 1);
+  int slope = int((vstep >> (XY_SHIFT - 5)) & 0x3f) ^ (vstep < 0 ? 0x3f : 0);
+  slope = (slope & 0x20) ? 0x100 : slope_corr[slope];
+  // End-point coverage: ep[3 * min(steps from start, 2) + min(steps to end, 2)].
+  const int fi = int((u1 >> (XY_SHIFT - 7)) & 0x78), fj = int((u2 >> (XY_SHIFT - 7)) & 0x78);
+  const int t0 = slope << 7, t1 = ((0x78 - fi) | 4) * slope, t2 = (fj | 4) * slope;
+  int ep[9];
+  ep[0] = 0;
+  ep[8] = slope;
+  ep[1] = ep[3] = ((((fj - fi) & 0x78) | 4) * slope >> 8) & 0x1ff;
+  ep[2] = (t1 >> 8) & 0x1ff;
+  ep[4] = ((((fj - fi) + 0x80) | 4) * slope >> 8) & 0x1ff;
+  ep[5] = ((t1 + t0) >> 8) & 0x1ff;
+  ep[6] = (t2 >> 8) & 0x1ff;
+  ep[7] = ((t2 + t0) >> 8) & 0x1ff;
+  uint8_t* base = static_cast<uint8_t*>(cv.img.data);
+  const int64_t row = int64_t(cv.img.w) * nch;
+  const int64_t du = steep ? row : nch, dv = steep ? nch : row;  // byte steps along u and v
+  const uint64_t ulim = steep ? cv.img.h : cv.img.w, vlim = steep ? cv.img.w : cv.img.h;
+  const uint8_t* color = cv.color;
+  for (int64_t u = u1 >> XY_SHIFT; ecount >= 0; ++u, v1 += vstep, ++scount, --ecount) {
+    if (uint64_t(u) >= ulim) continue;
+    const int e = ep[std::min(scount, 2) * 3 + std::min(ecount, 2)];
+    const int dist = int((v1 >> (XY_SHIFT - 5)) & 31);
+    const int w3[3] = {filter[dist + 32], filter[dist], filter[63 - dist]};
+    for (int k = 0; k < 3; ++k) {
+      const int64_t v = (v1 >> XY_SHIFT) - 1 + k;
+      if (uint64_t(v) >= vlim) continue;
+      uint8_t* p = base + u * du + v * dv;
+      const int a = (e * w3[k] >> 8) & 0xff;
+      for (int c = 0; c < nch; ++c)
+        for (int twice = 0; twice < 2; ++twice) p[c] = uint8_t(p[c] + (((color[c] - p[c]) * a + 127) >> 8));
     }
   }
 }

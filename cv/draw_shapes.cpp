@@ -273,17 +273,25 @@ void fill_poly(Canvas& cv, const Pt* v, const int* counts, int ncontours, int li
     Pt p0{(v[n - 1].x + offset.x) * s, (v[n - 1].y + delta) >> shift};
     for (int i = 0; i < n; ++i) {
       Pt p1{(v[i].x + offset.x) * s, (v[i].y + delta) >> shift};
+      Pt c0 = p0, c1 = p1;  // the ends the edge's slope is taken from
       if (line_type != LINE_AA) {
         Pt t0{(p0.x + (XY_ONE >> 1)) >> XY_SHIFT, p0.y}, t1{(p1.x + (XY_ONE >> 1)) >> XY_SHIFT, p1.y};
         line_int(cv, t0, t1, line_type == 4 ? 4 : 8);
+        // cv2 5.x rebuilds the edge from the drawn segment: whole-pixel x, clipped to the image
+        if (uint64_t(t0.x) >= uint64_t(cv.img.w) || uint64_t(t1.x) >= uint64_t(cv.img.w) ||
+            uint64_t(t0.y) >= uint64_t(cv.img.h) || uint64_t(t1.y) >= uint64_t(cv.img.h)) {
+          clip_line(cv.img.w, cv.img.h, t0, t1);
+          if (t0.y != t1.y) c0.y = t0.y, c1.y = t1.y;
+        }
+        c0.x = t0.x * XY_ONE, c1.x = t1.x * XY_ONE;
       } else {
         line_aa(cv, Pt{p0.x, p0.y * XY_ONE}, Pt{p1.x, p1.y * XY_ONE});
       }
       if (p0.y != p1.y) {
         Edge e;
-        e.dx = (p1.x - p0.x) / (p1.y - p0.y);
-        if (p0.y < p1.y) e.y0 = p0.y, e.y1 = p1.y, e.x = p0.x;
-        else e.y0 = p1.y, e.y1 = p0.y, e.x = p1.x;
+        e.dx = (c1.x - c0.x) / (c1.y - c0.y);
+        if (p0.y < p1.y) e.y0 = p0.y, e.y1 = p1.y, e.x = c0.x + (p0.y - c0.y) * e.dx;
+        else e.y0 = p1.y, e.y1 = p0.y, e.x = c1.x + (p1.y - c1.y) * e.dx;
         edges.push_back(e);
       }
       p0 = p1;
@@ -291,7 +299,7 @@ void fill_poly(Canvas& cv, const Pt* v, const int* counts, int ncontours, int li
   }
   if (edges.size() < 2) return;
   // Spans run from ceil(left) to floor(right); the outline drew the boundary pixels already.
-  const int64_t d = line_type != LINE_AA ? XY_ONE - 1 : 0;
+  const int64_t d = XY_ONE - 1;
   int64_t ymin = INT64_MAX, ymax = INT64_MIN;
   for (auto& e : edges) ymin = std::min(ymin, e.y0), ymax = std::max(ymax, e.y1);
   ymin = std::max<int64_t>(ymin, 0);

@@ -1,4 +1,6 @@
 """mnnx.cv.cvtColor against cv2 on scikit-image photographs and hypothesis-drawn images."""
+import platform
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -33,11 +35,13 @@ def close(ours, theirs, atol):
 
 FORWARD = ["COLOR_BGR2GRAY", "COLOR_RGB2GRAY", "COLOR_BGR2RGB", "COLOR_BGR2BGRA", "COLOR_BGR2RGBA", "COLOR_BGR2HSV",
            "COLOR_RGB2HSV", "COLOR_BGR2HSV_FULL", "COLOR_BGR2HLS", "COLOR_RGB2HLS", "COLOR_BGR2HLS_FULL",
-           "COLOR_BGR2YCrCb", "COLOR_RGB2YCrCb", "COLOR_BGR2YUV", "COLOR_RGB2YUV", "COLOR_BGR2Lab", "COLOR_RGB2Lab"]
+           "COLOR_BGR2YCrCb", "COLOR_RGB2YCrCb", "COLOR_BGR2YUV", "COLOR_RGB2YUV", "COLOR_BGR2Lab", "COLOR_RGB2Lab",
+           "COLOR_LBGR2Lab", "COLOR_LRGB2Lab"]
 INVERSE = {"COLOR_BGR2HSV": "COLOR_HSV2BGR", "COLOR_RGB2HSV": "COLOR_HSV2RGB", "COLOR_BGR2HSV_FULL": "COLOR_HSV2BGR_FULL",
            "COLOR_BGR2HLS": "COLOR_HLS2BGR", "COLOR_BGR2HLS_FULL": "COLOR_HLS2BGR_FULL",
            "COLOR_BGR2YCrCb": "COLOR_YCrCb2BGR", "COLOR_RGB2YCrCb": "COLOR_YCrCb2RGB", "COLOR_BGR2YUV": "COLOR_YUV2BGR",
-           "COLOR_BGR2Lab": "COLOR_Lab2BGR", "COLOR_RGB2Lab": "COLOR_Lab2RGB", "COLOR_BGR2GRAY": "COLOR_GRAY2BGR"}
+           "COLOR_BGR2Lab": "COLOR_Lab2BGR", "COLOR_RGB2Lab": "COLOR_Lab2RGB", "COLOR_BGR2GRAY": "COLOR_GRAY2BGR",
+           "COLOR_LBGR2Lab": "COLOR_Lab2LBGR", "COLOR_LRGB2Lab": "COLOR_Lab2LRGB"}
 
 
 @pytest.mark.parametrize("photo", sorted(PHOTOS))
@@ -51,13 +55,48 @@ def test_forward_uint8_photos(photo, name):
 
 @pytest.mark.parametrize("name", sorted(INVERSE))
 def test_inverse_uint8_photos(name):
-    # Lab -> BGR: cv2 uses integer lookup tables, mnnx the float formulas rounded once: up to 2 apart.
-    atol = 2 if "Lab" in name else 1
+    atol = 0 if "Lab" in name else 1  # uint8 Lab follows cv2's integer tables bit for bit
     for img in PHOTOS.values():
         there = cv2.cvtColor(img, getattr(cv2, name))
         back = getattr(cv2, INVERSE[name])
         close(mcv.cvtColor(there, back), cv2.cvtColor(there, back), atol=atol)
         close(mcv.cvtColor(there, back, dstCn=4), cv2.cvtColor(there, back, dstCn=4), atol=atol)
+
+
+def _all_byte_triples():
+    img = np.empty((256, 256, 256, 3), np.uint8)
+    levels = np.arange(256, dtype=np.uint8)
+    img[..., 0], img[..., 1], img[..., 2] = levels[:, None, None], levels[None, :, None], levels
+    return img.reshape(4096, 4096, 3)
+
+
+def test_uint8_every_triple():
+    # every one of the 2^24 byte triples: Lab both directions (sRGB and linear) and gray identical to cv2
+    img = _all_byte_triples()
+    for name in ("COLOR_Lab2BGR", "COLOR_Lab2LRGB", "COLOR_RGB2Lab", "COLOR_LBGR2Lab", "COLOR_BGR2GRAY"):
+        code = getattr(cv2, name)
+        assert getattr(mcv, name) == code
+        ours, theirs = np.asarray(mcv.cvtColor(img, code)), cv2.cvtColor(img, code)
+        if not np.array_equal(ours, theirs):
+            bad = np.flatnonzero((ours != theirs).reshape(len(img) ** 2, -1).any(-1))
+            raise AssertionError(f"{name}: {bad.size} differ, first at {img.reshape(-1, 3)[bad[0]]}")
+    # HSV -> BGR and BGR -> HLS follow cv2 5's x86-64 (AVX2) code: its vector formulas (HSV truncated) and
+    # the scalar ones for a row's last pixels; elsewhere cv2 may round differently, within 1
+    for w in (4096, 31):
+        part = img.reshape(-1, 3)[: (1 << 24) // w * w].reshape(-1, w, 3)
+        for code in (cv2.COLOR_HSV2BGR, cv2.COLOR_BGR2HLS):
+            ours, theirs = np.asarray(mcv.cvtColor(part, code)), cv2.cvtColor(part, code)
+            if not np.array_equal(ours, theirs):
+                assert platform.machine().lower() not in ("x86_64", "amd64"), f"code {code}, width {w}"
+                assert np.abs(ours.astype(np.int16) - theirs).max() <= 1
+    part = img[:256]
+    for name in ("COLOR_Lab2RGB", "COLOR_Lab2LBGR"):
+        code = getattr(cv2, name)
+        close(mcv.cvtColor(part, code, dstCn=4), cv2.cvtColor(part, code, dstCn=4), atol=0)
+    bgra = np.dstack([part, part[:, :, :1]])
+    for name in ("COLOR_BGR2Lab", "COLOR_LRGB2Lab"):
+        code = getattr(cv2, name)
+        close(mcv.cvtColor(bgra, code), cv2.cvtColor(bgra, code), atol=0)
 
 
 def test_four_channel_sources():
@@ -71,10 +110,10 @@ def test_four_channel_sources():
     close(mcv.cvtColor(gray, mcv.COLOR_GRAY2BGRA), cv2.cvtColor(gray, cv2.COLOR_GRAY2BGRA), atol=0)
 
 
-# float32 follows cv2's ranges; cv2 5 computes float Lab from a coarse lookup table (its values differ
-# from the exact formulas by up to ~0.5), while mnnx evaluates the formulas.
-FLOAT_ATOL = {"COLOR_BGR2Lab": 0.6, "COLOR_RGB2Lab": 0.6, "COLOR_BGR2HSV": 1e-3, "COLOR_RGB2HSV": 1e-3,
-              "COLOR_BGR2HSV_FULL": 1e-3, "COLOR_BGR2HLS": 1e-3, "COLOR_RGB2HLS": 1e-3, "COLOR_BGR2HLS_FULL": 1e-3}
+# float32 follows cv2's ranges. sRGB->Lab follows cv2's 33^3 table interpolation exactly; linear RGB->Lab
+# evaluates the formulas where cv2 interpolates a cube-root spline (~0.02 apart).
+FLOAT_ATOL = {"COLOR_BGR2Lab": 0, "COLOR_RGB2Lab": 0, "COLOR_LBGR2Lab": 0.03, "COLOR_LRGB2Lab": 0.03,
+              "COLOR_BGR2HSV": 1e-3, "COLOR_RGB2HSV": 1e-3, "COLOR_BGR2HSV_FULL": 1e-3, "COLOR_BGR2HLS": 1e-3, "COLOR_RGB2HLS": 1e-3, "COLOR_BGR2HLS_FULL": 1e-3}
 
 
 @pytest.mark.parametrize("name", FORWARD)
@@ -86,6 +125,25 @@ def test_float32(name):
         there = cv2.cvtColor(img, code)
         back = getattr(cv2, INVERSE[name])
         close(mcv.cvtColor(there, back), cv2.cvtColor(there, back), atol=1e-3)
+
+
+def test_float_lab_exact():
+    # sRGB -> Lab in float: cv2's grid interpolation to the last bit, also on grid points, 8-bit levels and
+    # values outside [0, 1] (clipped); Lab -> sRGB within 1e-4 (cv2 interpolates its gamma with a spline)
+    rng = np.random.default_rng(7)
+    img = rng.random((64, 96, 4), dtype=np.float32) * 1.4 - 0.2
+    img[:16, :, :3] = rng.integers(0, 33, (16, 96, 3)) / 32
+    img[16:32, :, :3] = rng.integers(0, 256, (16, 96, 3)) / 255
+    for name in ("COLOR_BGR2Lab", "COLOR_RGB2Lab"):
+        code = getattr(cv2, name)
+        for x in (img, np.ascontiguousarray(img[:, :, :3])):
+            close(mcv.cvtColor(x, code), cv2.cvtColor(x, code), atol=0)
+    lab = cv2.cvtColor(np.ascontiguousarray(img[:, :, :3]), cv2.COLOR_BGR2Lab)
+    lab[32:] = np.stack([rng.random((32, 96)) * 100, rng.random((32, 96)) * 254 - 127,
+                         rng.random((32, 96)) * 254 - 127], -1)
+    for name in ("COLOR_Lab2BGR", "COLOR_Lab2RGB"):
+        code = getattr(cv2, name)
+        close(mcv.cvtColor(lab, code), cv2.cvtColor(lab, code), atol=1e-4)
 
 
 YUV420 = ["COLOR_YUV2BGR_NV12", "COLOR_YUV2RGB_NV12", "COLOR_YUV2BGR_NV21", "COLOR_YUV2RGB_NV21", "COLOR_YUV2BGRA_NV12",
@@ -101,6 +159,16 @@ def test_yuv420_frames(name):
     close(mcv.cvtColor(frame, code), cv2.cvtColor(frame, code), atol=1)
     noise = np.random.default_rng(code).integers(0, 256, (30, 22), dtype=np.uint8)
     close(mcv.cvtColor(noise, code), cv2.cvtColor(noise, code), atol=1)
+
+
+@given(h=st.integers(1, 5), w=st.integers(1, 99), dcn=st.sampled_from([3, 4]), seed=st.integers(0, 2**31))
+def test_hsv_hls_any_width(h, w, dcn, seed):
+    # which pixels of a row take cv2's vector or scalar formula depends on the width (see above)
+    img = np.random.default_rng(seed).integers(0, 256, (h, w, 3), dtype=np.uint8)
+    exact = platform.machine().lower() in ("x86_64", "amd64")
+    for name in ("COLOR_HSV2BGR", "COLOR_HSV2RGB", "COLOR_HSV2BGR_FULL", "COLOR_BGR2HLS", "COLOR_RGB2HLS"):
+        code, kw = getattr(cv2, name), ({"dstCn": dcn} if name.startswith("COLOR_HSV") else {})
+        close(mcv.cvtColor(img, code, **kw), cv2.cvtColor(img, code, **kw), atol=0 if exact and "FULL" not in name else 1)
 
 
 @given(h=st.integers(1, 19), w=st.integers(1, 19), cn=st.sampled_from([3, 4]), seed=st.integers(0, 2**31),

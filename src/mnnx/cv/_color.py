@@ -55,6 +55,10 @@ _CODES = {
     45: ("RGB2Lab", _TO_LAB, (3, 4), 3, 2, 0, ()),
     56: ("Lab2BGR", _FROM_LAB, (3,), 3, 0, 0, ()),
     57: ("Lab2RGB", _FROM_LAB, (3,), 3, 2, 0, ()),
+    74: ("LBGR2Lab", _TO_LAB, (3, 4), 3, 0, 1, ()),  # linear RGB: no sRGB gamma
+    75: ("LRGB2Lab", _TO_LAB, (3, 4), 3, 2, 1, ()),
+    78: ("Lab2LBGR", _FROM_LAB, (3,), 3, 0, 1, ()),
+    79: ("Lab2LRGB", _FROM_LAB, (3,), 3, 2, 1, ()),
 }
 # YUV 4:2:0 camera frames, (h*3/2, w) uint8: layouts NV12 0, NV21 1, I420 2, YV12 3.
 for _code, _name, _dcn, _bidx, _layout in [
@@ -72,6 +76,7 @@ _ALIASES = {
     "RGB2RGBA": 0, "RGBA2RGB": 1, "RGB2BGRA": 2, "BGRA2RGB": 3, "RGB2BGR": 4, "RGBA2BGRA": 5,
     "GRAY2RGB": 8, "GRAY2RGBA": 9, "BGR2YCR_CB": 36, "RGB2YCR_CB": 37, "YCR_CB2BGR": 38, "YCR_CB2RGB": 39,
     "BGR2LAB": 44, "RGB2LAB": 45, "LAB2BGR": 56, "LAB2RGB": 57,
+    "LBGR2LAB": 74, "LRGB2LAB": 75, "LAB2LBGR": 78, "LAB2LRGB": 79,
     "YUV420sp2RGB": 92, "YUV420sp2BGR": 93, "YUV420sp2RGBA": 96, "YUV420sp2BGRA": 97,
     "YUV420p2RGB": 98, "YUV420p2BGR": 99, "YUV420p2RGBA": 102, "YUV420p2BGRA": 103,
     "YUV2RGB_IYUV": 100, "YUV2BGR_IYUV": 101, "YUV2RGBA_IYUV": 104, "YUV2BGRA_IYUV": 105,
@@ -89,9 +94,10 @@ _VARIABLE_DCN = (_SHUFFLE, _FROM_GRAY, _FROM_YCC, _FROM_HSV, _FROM_HLS, _FROM_LA
 def cvtColor(src, code, dst=None, dstCn=0):  # noqa: N802 (cv2's name)
     """cv2.cvtColor for BGR/RGB(A), GRAY, YCrCb, YUV, HSV(_FULL), HLS(_FULL), Lab and YUV 4:2:0 frames.
 
-    uint8 results agree with cv2 to within 1; float32 images use cv2's float ranges (hue in degrees,
-    S/V/L in [0, 1], Lab L in [0, 100]). On an mnnx array, BGR<->RGB is a lazy reversed slice that
-    fuses with what follows; the other conversions run natively and return a realized array."""
+    uint8 results are cv2 5's bit for bit, except the _FULL hue conversions (within 1); float32 images use
+    cv2's float ranges (hue in degrees, S/V/L in [0, 1], Lab L in [0, 100]). On an mnnx array, BGR<->RGB is
+    a lazy reversed slice that fuses with what follows; the other conversions run natively and return a
+    realized array."""
     code = int(code)
     if code == _YUV2GRAY_420:
         a, was_var = image_in(src, "cvtColor", depths=(np.uint8,), max_cn=1)

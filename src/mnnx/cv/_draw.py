@@ -244,8 +244,12 @@ def drawContours(image, contours, contourIdx, color, thickness=1, lineType=LINE_
     lt, col = cv.line_type(lineType, "drawContours"), cv.color(color, "drawContours")
     xy, counts = _polys([contours[i] for i in chosen], "drawContours")
     if t >= 0:
-        xy = (np.array(xy, np.int64).reshape(-1, 2) + [ox, oy]).ravel().tolist()
-        _C.cv_draw_polylines(cv.work, xy, counts, True, col, t, lt, 0)
+        # cv2 draws a contour's segments from its first point on, the closing one last (a closed polyline
+        # starts with the closing one): the same lines, blended in cv2's order under LINE_AA
+        pts = np.array(xy, np.int64).reshape(-1, 2) + [ox, oy]
+        starts = np.cumsum([0] + counts[:-1])
+        pts = np.concatenate([np.roll(pts[s:s + c], -1, axis=0) for s, c in zip(starts, counts)]) if counts else pts
+        _C.cv_draw_polylines(cv.work, pts.ravel().tolist(), counts, True, col, t, lt, 0)
     else:
         _C.cv_fill_poly(cv.work, xy, counts, col, lt, 0, ox, oy)
     return cv.done()
