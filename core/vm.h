@@ -44,10 +44,12 @@ struct GemmMicro {
 using DepthwiseFn = void (*)(const void* pad, int64_t PW, const void* w, int64_t kh, int64_t kw, const int64_t* geo,
                              int64_t OH, int64_t OW, void* y, void* scratch);
 constexpr int64_t kDepthwiseSlack = 64;
-// float32 3x3 stride-1 depthwise plane straight from the input (row stride rs, padding ph, pw <= 1):
-// set where the ISA has masked loads (AVX-512), else null.
-using Dw3x3Fn = void (*)(const float* x, int64_t rs, int64_t H, int64_t W, int64_t ph, int64_t pw, const float* w,
-                         int64_t OH, int64_t OW, float* y);
+// float32 3x3 stride-1 dilation-1 depthwise plane straight from the input (row stride rs, any
+// padding, output rows up to kDw3x3MaxWidth), its output clamped to [lo, hi] after adding bias: set
+// where the ISA has masked loads (AVX-512), else null.
+using Dw3x3Fn = void (*)(const float* x, int64_t rs, int64_t H, int64_t W, int64_t ph, int64_t pw, const float* w, float bias,
+                         float lo, float hi, int64_t OH, int64_t OW, float* y);
+constexpr int64_t kDw3x3MaxWidth = 1024;
 
 // Winograd F(2x2, 3x3) transforms of one row of tiles (nn/conv_kernels.cpp).
 using WinoInFn = void (*)(const void* const* rows, int64_t ntx, void* V, int64_t vs);
