@@ -29,7 +29,7 @@ struct V {
 
 // A: kc x MR (packed, MR values per step), B: kc x NR (packed, NR values per step), both aligned.
 template <class T, int kMR>
-void micro(int64_t kc, const void* Av, const void* Bv, void* Cv, int64_t ldc, bool accumulate) {
+void micro(int64_t kc, const void* Av, const void* Bv, void* Cv, int64_t ldc, bool accumulate, const GemmTileEpi* epi) {
   using Vt = typename V<T>::type;
   constexpr int W = V<T>::W;
   const T* A = static_cast<const T*>(Av);
@@ -48,16 +48,26 @@ void micro(int64_t kc, const void* Av, const void* Bv, void* Cv, int64_t ldc, bo
     A += kMR;
     B += kNV;
   }
-  for (int i = 0; i < kMR; ++i)
-    for (int j = 0; j < kNV; ++j) {
-      T* p = C + i * ldc + j * W;
-      if (accumulate) {
+  if (accumulate)
+    for (int i = 0; i < kMR; ++i)
+      for (int j = 0; j < kNV; ++j) {
         Vt old;
-        std::memcpy(&old, p, sizeof(Vt));
+        std::memcpy(&old, C + i * ldc + j * W, sizeof(Vt));
         c[i][j] += old;
       }
-      std::memcpy(p, &c[i][j], sizeof(Vt));
-    }
+  if (epi) {  // bias, then the clamp: t > lo ? t : lo keeps a NaN t as numpy's maximum does
+    const T* rb = static_cast<const T*>(epi->row);
+    const Vt* cb = static_cast<const Vt*>(epi->col);
+    const Vt lo = Vt{} + static_cast<T>(epi->lo), hi = Vt{} + static_cast<T>(epi->hi);
+    for (int i = 0; i < kMR; ++i)
+      for (int j = 0; j < kNV; ++j) {
+        Vt t = c[i][j] + rb[i] + cb[j];
+        t = t < lo ? lo : t;
+        c[i][j] = t > hi ? hi : t;
+      }
+  }
+  for (int i = 0; i < kMR; ++i)
+    for (int j = 0; j < kNV; ++j) std::memcpy(C + i * ldc + j * W, &c[i][j], sizeof(Vt));
 }
 
 }  // namespace

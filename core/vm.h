@@ -31,8 +31,17 @@ using ScanFn = void (*)(const void* x, void* out, int64_t n);  // one row
 using RowFn = void (*)(const void* x, const void* w, const void* b, void* out, int64_t rows, int64_t n, double eps);
 constexpr int64_t kMaxRows = 2;  // rows a row kernel takes at once: x and out hold them back to back; 2 keep x in L1
 
-// GEMM micro-kernel: C[mr x nr] (+)= sum over kc of packed A (mr per step) times packed B (nr per step).
-using GemmMicroFn = void (*)(int64_t kc, const void* A, const void* B, void* C, int64_t ldc, bool accumulate);
+// A micro-tile's fused epilogue: C[i][j] = min(max(C[i][j] + row[i] + col[j], lo), hi), row with mr
+// and col with nr values of the element type (zeros where a side has no bias).
+struct GemmTileEpi {
+  const void* row;
+  const void* col;
+  double lo, hi;
+};
+// GEMM micro-kernel: C[mr x nr] (+)= sum over kc of packed A (mr per step) times packed B (nr per step),
+// then the epilogue when epi is not null.
+using GemmMicroFn = void (*)(int64_t kc, const void* A, const void* B, void* C, int64_t ldc, bool accumulate,
+                             const GemmTileEpi* epi);
 struct GemmMicro {
   int mr, nr;
   GemmMicroFn fn;

@@ -180,6 +180,8 @@ void conv_gemm(const ConvArgs& c, const DenseIn& x, const DenseIn& w, const Dens
     GemmEpilogue ge{&DenseRows::fn, &re};
     GemmArgs ga{out.dt, Og, P, K, wbase + g * Og * wrs, wrs, 1, xg, x.strides[1], x.strides[3], yg, P};
     ga.ep = ep ? &ge : nullptr;
+    GemmAffine gaf;  // bias + clamp in the micro-kernels' stores
+    if (ep && ep->affine && gemm_affine(*ep->affine, out.dt, (n * O + g * Og) * P, Og, P, &gaf)) ga.affine = &gaf;
     Im2col<T> ic{xg, x.strides[1], x.strides[2], x.strides[3], H, W, KH, KW, OW, P, c};
     if (!pointwise) {
       ga.pack_b = &Im2col<T>::pack;

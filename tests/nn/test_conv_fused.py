@@ -98,3 +98,51 @@ def test_depthwise_relu_propagates_nan():
         want = torch.relu(TF.conv2d(torch.from_numpy(x), torch.from_numpy(wt), torch.from_numpy(b), padding=1, groups=2)).numpy()
     np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
     np.testing.assert_allclose(got, want)
+
+
+@pytest.mark.parametrize("shape", [(1, 256, 28, 28, 256), (2, 7, 5, 9, 13), (1, 40, 3, 11, 50), (1, 1100, 2, 3, 9)], ids=str)
+@pytest.mark.parametrize("act", ["none", "relu", "relu6", "hardtanh", "gelu"])
+def test_pointwise_conv_fused(shape, act):
+    # 1x1 convolutions are one GEMM per image: odd row and column counts give partial tiles, and
+    # K = 1100 > one K slice makes the epilogue wait for the last slice
+    n, c, h, w, o = shape
+    rng = np.random.default_rng(c + o)
+    fm, ft = ACTS[act]
+    for dtype in (F32, F64):
+        x = rng.uniform(-1, 1, (n, c, h, w)).astype(dtype)
+        wt = rng.uniform(-1, 1, (o, c, 1, 1)).astype(dtype)
+        b = rng.uniform(-1, 1, o).astype(dtype)
+        got = fm(F.conv2d(mnp.asarray(x), mnp.asarray(wt), mnp.asarray(b)))
+        with torch.no_grad():
+            want = ft(TF.conv2d(t64(x), t64(wt), t64(b))).numpy()
+        check(got, want, dtype, c)
+
+
+@pytest.mark.parametrize("groups", [1, 2])
+def test_implicit_gemm_conv_fused(groups):
+    rng = np.random.default_rng(groups)
+    x = rng.uniform(-1, 1, (2, 6, 9, 13)).astype(np.float32)
+    wt = rng.uniform(-1, 1, (10, 6 // groups, 3, 2)).astype(np.float32)
+    b = rng.uniform(-1, 1, 10).astype(np.float32)
+    got = F.relu6(F.conv2d(mnp.asarray(x), mnp.asarray(wt), mnp.asarray(b), stride=(2, 1), padding=1, groups=groups))
+    with torch.no_grad():
+        want = TF.relu6(TF.conv2d(t64(x), t64(wt), t64(b), stride=(2, 1), padding=1, groups=groups)).numpy()
+    check(got, want, F32, 60)
+
+
+@pytest.mark.parametrize("mnk", [(5, 7, 3), (37, 45, 70), (130, 33, 1030)], ids=str)
+@pytest.mark.parametrize("act", ["none", "relu", "max_min"])
+def test_matmul_bias_fused(mnk, act):
+    # x @ w + b (a linear layer: one bias per column), batched, and a per-row bias (m, 1)
+    m, n, k = mnk
+    rng = np.random.default_rng(m)
+    fm, ft = ACTS[act]
+    for dtype in (F32, F64):
+        x = rng.uniform(-1, 1, (2, m, k)).astype(dtype)
+        wt = rng.uniform(-1, 1, (k, n)).astype(dtype)
+        bc = rng.uniform(-1, 1, n).astype(dtype)
+        br = rng.uniform(-1, 1, (m, 1)).astype(dtype)
+        ref = t64(x) @ t64(wt)
+        check(fm(mnp.asarray(x) @ mnp.asarray(wt) + mnp.asarray(bc)), ft(ref + t64(bc)).numpy(), dtype, k)
+        check(fm(mnp.asarray(br) + mnp.asarray(x[0]) @ mnp.asarray(wt)), ft(t64(br) + ref[0]).numpy(), dtype, k)
+        check(fm(mnp.asarray(x) @ mnp.asarray(wt) + mnp.asarray(br)), ft(ref + t64(br)).numpy(), dtype, k)
