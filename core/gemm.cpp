@@ -4,8 +4,11 @@
 #include "core/gemm.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <thread>
 
 #include "core/allocator.h"
 #include "core/dense.h"
@@ -23,6 +26,15 @@ constexpr int64_t kKC = 1024;
 constexpr int64_t kMC = 144;   // rows of a packed A block (kMC x kKC in L2)
 constexpr int64_t kNC = 3072;  // columns of a packed B block (in L3)
 
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#else
+  std::this_thread::yield();
+#endif
+}
+static const bool kExperimentOldPack = std::getenv("MNNX_OLDPACK") != nullptr;
+
 struct PoolBuf {
   void* p = nullptr;
   size_t n = 0;
@@ -31,10 +43,16 @@ struct PoolBuf {
 };
 
 template <class T>
-void pack_a(const T* A, int64_t rsa, int64_t csa, int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, bool neg, T* dst) {
+void pack_a(const GemmMicro& mk, const T* A, int64_t rsa, int64_t csa, int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr,
+            bool neg, T* dst) {
   T* const first = dst;
   for (int64_t ip = 0; ip < mc; ip += mr) {
     int64_t m = std::min<int64_t>(mr, mc - ip);
+    if (m == mr && csa == 1) {  // whole row panel of a row-major A: the per-ISA transpose
+      mk.pack_a(A + (i0 + ip) * rsa + k0, rsa, kc, dst);
+      dst += kc * mr;
+      continue;
+    }
     for (int64_t i = 0; i < m; ++i) {
       const T* src = A + (i0 + ip + i) * rsa + k0 * csa;
       T* d = dst + i;
@@ -102,6 +120,7 @@ void run(const GemmArgs& g, bool threaded) {
   int64_t nc_max = std::min<int64_t>(kNC, (N + nr - 1) / nr * nr);
   int64_t kc_max = (K + (K + kKC - 1) / kKC - 1) / ((K + kKC - 1) / kKC);  // equal slices: no thin last one
   PoolBuf bbuf(static_cast<size_t>(kc_max) * nc_max * sizeof(T));
+  std::unique_ptr<std::atomic<int>[]> ready(new std::atomic<int>[(nc_max + nr - 1) / nr]);  // 0 unpacked, 1 packing, 2 packed
   T* Bp = static_cast<T*>(bbuf.p);
   size_t abytes = static_cast<size_t>(mc) * kc_max * sizeof(T) + 64;
   for (int64_t j0 = 0; j0 < N; j0 += nc_max) {
@@ -121,9 +140,25 @@ void run(const GemmArgs& g, bool threaded) {
         }
       };
       const T* prepacked = static_cast<const T*>(g.b_packed);
-      if (prepacked) {}
-      else if (nt > 1 && kc * nc > 16384) parallel_for(npanels, 1, pack);
-      else pack(0, npanels, 0);
+      // B's panels are packed on demand by the first task to need each (the others wait for it or
+      // find it done), so packing and multiplying share one dispatch; tasks of different row blocks
+      // start at different panels, so in a balanced run nobody waits
+      for (int64_t p = 0; p < npanels; ++p) ready[p].store(prepacked ? 2 : 0, std::memory_order_relaxed);
+      if (!prepacked && kExperimentOldPack && nt > 1 && kc * nc > 16384) {
+        parallel_for(npanels, 1, pack);
+        for (int64_t p = 0; p < npanels; ++p) ready[p].store(2, std::memory_order_relaxed);
+      }
+      auto panel = [&](int64_t p) -> const T* {
+        if (prepacked) return prepacked + (j0 / nr + p) * K * nr + k0 * nr;
+        int st = ready[p].load(std::memory_order_acquire), zero = 0;
+        if (st != 2 && ready[p].compare_exchange_strong(zero, 1, std::memory_order_acq_rel)) {
+          pack(p, p + 1, 0);
+          ready[p].store(2, std::memory_order_release);
+        } else {
+          while (ready[p].load(std::memory_order_acquire) != 2) cpu_relax();
+        }
+        return Bp + p * kc * nr;
+      };
       auto task = [&](int64_t t0, int64_t t1, int) {
         thread_local std::unique_ptr<char[]> abuf;
         thread_local size_t abuf_n = 0;
@@ -139,10 +174,12 @@ void run(const GemmArgs& g, bool threaded) {
           int64_t i0 = ib * mc, m = std::min(mc, M - i0);
           int64_t pbeg = js * panels_per, pend = std::min(npanels, pbeg + panels_per);
           if (pbeg >= pend) continue;
-          if (packed_block != ib) { pack_a<T>(A, g.rsa, g.csa, i0, m, k0, kc, mr, g.negate, Ap); packed_block = ib; }
-          for (int64_t p = pbeg; p < pend; ++p) {
+          if (packed_block != ib) { pack_a<T>(mk, A, g.rsa, g.csa, i0, m, k0, kc, mr, g.negate, Ap); packed_block = ib; }
+          const int64_t cnt = pend - pbeg, rot = ib * cnt / mblocks;
+          for (int64_t q = 0; q < cnt; ++q) {
+            const int64_t p = pbeg + (q + rot) % cnt;
             int64_t jj = p * nr, w = std::min<int64_t>(nr, nc - jj);
-            const T* bp = prepacked ? prepacked + (j0 / nr + p) * K * nr + k0 * nr : Bp + p * kc * nr;
+            const T* bp = panel(p);
             if (tep) {
               const T* cb = static_cast<const T*>(af->col);
               for (int64_t j = 0; j < nr; ++j) colb[j] = cb && j < w ? cb[(j0 + jj + j) * af->col_stride] : T(0);

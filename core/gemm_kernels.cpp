@@ -70,13 +70,26 @@ void micro(int64_t kc, const void* Av, const void* Bv, void* Cv, int64_t ldc, bo
     for (int j = 0; j < kNV; ++j) std::memcpy(C + i * ldc + j * W, &c[i][j], sizeof(Vt));
 }
 
+// k outer, the mr rows inner with mr a constant: the compiler turns groups of steps into in-register
+// transposes (several times faster than copying one row at a time with strided stores).
+template <class T, int kMR>
+void pack_a(const void* Av, int64_t rsa, int64_t kc, void* dstv) {
+  const T* __restrict__ A = static_cast<const T*>(Av);
+  T* __restrict__ d = static_cast<T*>(dstv);
+  const T* r[kMR];
+  for (int i = 0; i < kMR; ++i) r[i] = A + i * rsa;
+  for (int64_t k = 0; k < kc; ++k)
+#pragma GCC unroll 16
+    for (int i = 0; i < kMR; ++i) d[k * kMR + i] = r[i][k];
+}
+
 }  // namespace
 
 void fill_gemm(KernelTable* t) {
-  t->gemm[0][0] = GemmMicro{kMR, kNV * V<float>::W, &micro<float, kMR>};
-  t->gemm[0][1] = GemmMicro{kMR2, kNV * V<float>::W, &micro<float, kMR2>};
-  t->gemm[1][0] = GemmMicro{kMR, kNV * V<double>::W, &micro<double, kMR>};
-  t->gemm[1][1] = GemmMicro{kMR2, kNV * V<double>::W, &micro<double, kMR2>};
+  t->gemm[0][0] = GemmMicro{kMR, kNV * V<float>::W, &micro<float, kMR>, &pack_a<float, kMR>};
+  t->gemm[0][1] = GemmMicro{kMR2, kNV * V<float>::W, &micro<float, kMR2>, &pack_a<float, kMR2>};
+  t->gemm[1][0] = GemmMicro{kMR, kNV * V<double>::W, &micro<double, kMR>, &pack_a<double, kMR>};
+  t->gemm[1][1] = GemmMicro{kMR2, kNV * V<double>::W, &micro<double, kMR2>, &pack_a<double, kMR2>};
 }
 
 }  // namespace MNNX_ISA

@@ -42,9 +42,13 @@ struct GemmTileEpi {
 // then the epilogue when epi is not null.
 using GemmMicroFn = void (*)(int64_t kc, const void* A, const void* B, void* C, int64_t ldc, bool accumulate,
                              const GemmTileEpi* epi);
+// Packs mr full rows of a row-major A panel (row stride rsa, kc contiguous values each) into kc steps
+// of mr values: a transpose, vectorized per ISA.
+using GemmPackAFn = void (*)(const void* A, int64_t rsa, int64_t kc, void* dst);
 struct GemmMicro {
   int mr, nr;
   GemmMicroFn fn;
+  GemmPackAFn pack_a;
 };
 
 // Depthwise convolution: one output plane (OH x OW) from a zero-padded input plane with rows of PW
