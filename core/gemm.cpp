@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <thread>
@@ -33,7 +32,6 @@ inline void cpu_relax() {
   std::this_thread::yield();
 #endif
 }
-static const bool kExperimentOldPack = std::getenv("MNNX_OLDPACK") != nullptr;
 
 struct PoolBuf {
   void* p = nullptr;
@@ -144,10 +142,6 @@ void run(const GemmArgs& g, bool threaded) {
       // find it done), so packing and multiplying share one dispatch; tasks of different row blocks
       // start at different panels, so in a balanced run nobody waits
       for (int64_t p = 0; p < npanels; ++p) ready[p].store(prepacked ? 2 : 0, std::memory_order_relaxed);
-      if (!prepacked && kExperimentOldPack && nt > 1 && kc * nc > 16384) {
-        parallel_for(npanels, 1, pack);
-        for (int64_t p = 0; p < npanels; ++p) ready[p].store(2, std::memory_order_relaxed);
-      }
       auto panel = [&](int64_t p) -> const T* {
         if (prepacked) return prepacked + (j0 / nr + p) * K * nr + k0 * nr;
         int st = ready[p].load(std::memory_order_acquire), zero = 0;
