@@ -7,7 +7,6 @@
 #include <atomic>
 #include <cstring>
 #include <memory>
-#include <thread>
 
 #include "core/allocator.h"
 #include "core/dense.h"
@@ -25,13 +24,6 @@ constexpr int64_t kKC = 1024;
 constexpr int64_t kMC = 144;   // rows of a packed A block (kMC x kKC in L2)
 constexpr int64_t kNC = 3072;  // columns of a packed B block (in L3)
 
-inline void cpu_relax() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#else
-  std::this_thread::yield();
-#endif
-}
 
 struct PoolBuf {
   void* p = nullptr;
