@@ -2,9 +2,11 @@
 // each its operands as strided views and a contiguous output; an elementwise consumer the scheduler
 // fused in is applied by the kernel to finished pieces of the output while they are in cache.
 #pragma once
+#include <cmath>
 #include <vector>
 
 #include "core/graph.h"
+#include "core/plan.h"
 
 namespace mnnx {
 
@@ -20,13 +22,29 @@ struct DenseOut {
   Shape shape;
 };
 
+// The fused epilogue when it is no more than y = min(max(y + bias, lo), hi) (a conv or linear bias,
+// relu, relu6, hardtanh): a kernel may apply it in its own stores, while the values are in registers,
+// instead of calling fn. The bias of output element i is bias[((i / inner) % count) * stride] (of the
+// output dtype; null: none). lo and hi are never NaN.
+struct DenseAffine {
+  const void* bias = nullptr;
+  int64_t inner = 1, count = 1, stride = 0;
+  double lo = -INFINITY, hi = INFINITY;
+};
+
 // Applies the fused epilogue to output elements [start, start + n) (linear, row-major), in place.
-// Thread-safe on disjoint ranges.
+// Thread-safe on disjoint ranges. affine: the same epilogue in closed form, when it has one.
 struct DenseEpilogue {
   void (*fn)(void* ctx, int64_t start, int64_t n);
   void* ctx;
+  const DenseAffine* affine = nullptr;
   void operator()(int64_t start, int64_t n) const { fn(ctx, start, n); }
 };
+
+// Whether a dense kernel's epilogue program p (run in place on the kernel's output `out`, sources at
+// src_base) is a DenseAffine; fills *a if so.
+bool match_affine(const Program& p, const BufRef& out, const std::vector<const char*>& src_base,
+                  const std::vector<Scalar>& scalars, DenseAffine* a);
 
 // Adapts GEMM pieces (rows x cols of a row-major block with row length ld, starting at linear
 // output index base) to the epilogue's linear ranges. Pass &fn and this as a GemmEpilogue.

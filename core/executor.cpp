@@ -379,6 +379,12 @@ void run_dense(const Kernel& k, const Plan& plan, const Bindings& b) {
   DenseOut out{resolve(k.out, b, plan), k.out_dt, k.out_shape};
   EpilogueCtx ctx{&k.prog, &b, &plan, out.data, dtype_size(k.out_dt)};
   DenseEpilogue ep{&EpilogueCtx::fn, &ctx};
+  DenseAffine affine;
+  if (k.has_epilogue) {
+    std::vector<const char*> base;
+    for (auto& s : k.prog.srcs) base.push_back(resolve(s.buf, b, plan) + s.offset * static_cast<int64_t>(dtype_size(s.dt)));
+    if (match_affine(k.prog, k.out, base, b.scalars, &affine)) ep.affine = &affine;
+  }
   dense_fn(k.op)(k.args, in, out, k.has_epilogue ? &ep : nullptr);
 }
 

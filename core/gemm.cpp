@@ -4,10 +4,12 @@
 #include "core/gemm.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <memory>
 
 #include "core/allocator.h"
+#include "core/dense.h"
 #include "core/threadpool.h"
 #include "core/vm.h"
 
@@ -22,6 +24,7 @@ constexpr int64_t kKC = 1024;
 constexpr int64_t kMC = 144;   // rows of a packed A block (kMC x kKC in L2)
 constexpr int64_t kNC = 3072;  // columns of a packed B block (in L3)
 
+
 struct PoolBuf {
   void* p = nullptr;
   size_t n = 0;
@@ -30,10 +33,16 @@ struct PoolBuf {
 };
 
 template <class T>
-void pack_a(const T* A, int64_t rsa, int64_t csa, int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, bool neg, T* dst) {
+void pack_a(const GemmMicro& mk, const T* A, int64_t rsa, int64_t csa, int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr,
+            bool neg, T* dst) {
   T* const first = dst;
   for (int64_t ip = 0; ip < mc; ip += mr) {
     int64_t m = std::min<int64_t>(mr, mc - ip);
+    if (m == mr && csa == 1) {  // whole row panel of a row-major A: the per-ISA transpose
+      mk.pack_a(A + (i0 + ip) * rsa + k0, rsa, kc, dst);
+      dst += kc * mr;
+      continue;
+    }
     for (int64_t i = 0; i < m; ++i) {
       const T* src = A + (i0 + ip + i) * rsa + k0 * csa;
       T* d = dst + i;
@@ -75,10 +84,21 @@ void run(const GemmArgs& g, bool threaded) {
   const T* A = static_cast<const T*>(g.A);
   T* C = static_cast<T*>(g.C);
   if (M == 0 || N == 0) return;
+  const GemmAffine* af = g.accumulate ? nullptr : g.affine;
+  const GemmEpilogue* ep = af ? nullptr : g.ep;
   if (K == 0) {  // an empty sum: zeros (or C unchanged)
     if (!g.accumulate)
       for (int64_t i = 0; i < M; ++i) std::fill(C + i * g.ldc, C + i * g.ldc + N, T(0));
-    if (g.ep) g.ep->fn(g.ep->ctx, 0, M, 0, N);
+    if (af)
+      for (int64_t i = 0; i < M; ++i)
+        for (int64_t j = 0; j < N; ++j) {
+          T t = C[i * g.ldc + j];
+          if (af->row) t += static_cast<const T*>(af->row)[i * af->row_stride];
+          if (af->col) t += static_cast<const T*>(af->col)[j * af->col_stride];
+          t = t < T(af->lo) ? T(af->lo) : t;
+          C[i * g.ldc + j] = t > T(af->hi) ? T(af->hi) : t;
+        }
+    if (ep) ep->fn(ep->ctx, 0, M, 0, N);
     return;
   }
   int nt = threaded ? num_threads() : 1;
@@ -90,6 +110,7 @@ void run(const GemmArgs& g, bool threaded) {
   int64_t nc_max = std::min<int64_t>(kNC, (N + nr - 1) / nr * nr);
   int64_t kc_max = (K + (K + kKC - 1) / kKC - 1) / ((K + kKC - 1) / kKC);  // equal slices: no thin last one
   PoolBuf bbuf(static_cast<size_t>(kc_max) * nc_max * sizeof(T));
+  std::unique_ptr<std::atomic<int>[]> ready(new std::atomic<int>[(nc_max + nr - 1) / nr]);  // 0 unpacked, 1 packing, 2 packed
   T* Bp = static_cast<T*>(bbuf.p);
   size_t abytes = static_cast<size_t>(mc) * kc_max * sizeof(T) + 64;
   for (int64_t j0 = 0; j0 < N; j0 += nc_max) {
@@ -109,39 +130,70 @@ void run(const GemmArgs& g, bool threaded) {
         }
       };
       const T* prepacked = static_cast<const T*>(g.b_packed);
-      if (prepacked) {}
-      else if (nt > 1 && kc * nc > 16384) parallel_for(npanels, 1, pack);
-      else pack(0, npanels, 0);
+      // B's panels are packed on demand by the first task to need each (the others wait for it or
+      // find it done), so packing and multiplying share one dispatch; tasks of different row blocks
+      // start at different panels, so in a balanced run nobody waits
+      for (int64_t p = 0; p < npanels; ++p) ready[p].store(prepacked ? 2 : 0, std::memory_order_relaxed);
+      auto panel = [&](int64_t p) -> const T* {
+        if (prepacked) return prepacked + (j0 / nr + p) * K * nr + k0 * nr;
+        int st = ready[p].load(std::memory_order_acquire), zero = 0;
+        if (st != 2 && ready[p].compare_exchange_strong(zero, 1, std::memory_order_acq_rel)) {
+          pack(p, p + 1, 0);
+          ready[p].store(2, std::memory_order_release);
+        } else {
+          while (ready[p].load(std::memory_order_acquire) != 2) cpu_relax();
+        }
+        return Bp + p * kc * nr;
+      };
       auto task = [&](int64_t t0, int64_t t1, int) {
         thread_local std::unique_ptr<char[]> abuf;
         thread_local size_t abuf_n = 0;
         if (abuf_n < abytes) { abuf.reset(new char[abytes]); abuf_n = abytes; }
         T* Ap = reinterpret_cast<T*>((reinterpret_cast<uintptr_t>(abuf.get()) + 63) & ~uintptr_t(63));
         alignas(64) T edge[16 * 64];
+        alignas(64) T rowb[16], colb[64];  // the tile's biases (af), zero-padded
+        GemmTileEpi te{rowb, colb, af ? af->lo : 0, af ? af->hi : 0};
+        const GemmTileEpi* tep = af && last ? &te : nullptr;
         int64_t packed_block = -1;
         for (int64_t t = t0; t < t1; ++t) {
           int64_t ib = t / nsplit, js = t % nsplit;
           int64_t i0 = ib * mc, m = std::min(mc, M - i0);
           int64_t pbeg = js * panels_per, pend = std::min(npanels, pbeg + panels_per);
           if (pbeg >= pend) continue;
-          if (packed_block != ib) { pack_a<T>(A, g.rsa, g.csa, i0, m, k0, kc, mr, g.negate, Ap); packed_block = ib; }
-          for (int64_t p = pbeg; p < pend; ++p) {
+          if (packed_block != ib) { pack_a<T>(mk, A, g.rsa, g.csa, i0, m, k0, kc, mr, g.negate, Ap); packed_block = ib; }
+          const int64_t cnt = pend - pbeg, rot = ib * cnt / mblocks;
+          for (int64_t q = 0; q < cnt; ++q) {
+            const int64_t p = pbeg + (q + rot) % cnt;
             int64_t jj = p * nr, w = std::min<int64_t>(nr, nc - jj);
-            const T* bp = prepacked ? prepacked + (j0 / nr + p) * K * nr + k0 * nr : Bp + p * kc * nr;
+            const T* bp = panel(p);
+            if (tep) {
+              const T* cb = static_cast<const T*>(af->col);
+              for (int64_t j = 0; j < nr; ++j) colb[j] = cb && j < w ? cb[(j0 + jj + j) * af->col_stride] : T(0);
+            }
             for (int64_t ip = 0; ip < m; ip += mr) {
               int64_t h = std::min<int64_t>(mr, m - ip);
               T* c = C + (i0 + ip) * g.ldc + j0 + jj;
               const T* ap = Ap + ip * kc;
+              if (tep) {
+                const T* rb = static_cast<const T*>(af->row);
+                for (int64_t i = 0; i < mr; ++i) rowb[i] = rb && i < h ? rb[(i0 + ip + i) * af->row_stride] : T(0);
+              }
               if (h == mr && w == nr) {
-                mk.fn(kc, ap, bp, c, g.ldc, acc);
-              } else {  // partial tile: compute in a scratch tile, then copy the valid part
-                mk.fn(kc, ap, bp, edge, nr, false);
+                mk.fn(kc, ap, bp, c, g.ldc, acc, tep);
+              } else if (!acc) {  // partial tile: compute in a scratch tile, then copy the valid part
+                mk.fn(kc, ap, bp, edge, nr, false, tep);
                 for (int64_t i = 0; i < h; ++i)
-                  for (int64_t j = 0; j < w; ++j) c[i * g.ldc + j] = acc ? c[i * g.ldc + j] + edge[i * nr + j] : edge[i * nr + j];
+                  for (int64_t j = 0; j < w; ++j) c[i * g.ldc + j] = edge[i * nr + j];
+              } else {  // ... adding the part of C computed so far first
+                for (int64_t i = 0; i < h; ++i)
+                  for (int64_t j = 0; j < w; ++j) edge[i * nr + j] = c[i * g.ldc + j];
+                mk.fn(kc, ap, bp, edge, nr, true, tep);
+                for (int64_t i = 0; i < h; ++i)
+                  for (int64_t j = 0; j < w; ++j) c[i * g.ldc + j] = edge[i * nr + j];
               }
             }
           }
-          if (last && g.ep) g.ep->fn(g.ep->ctx, i0, m, j0 + pbeg * nr, std::min(nc, pend * nr) - pbeg * nr);
+          if (last && ep) ep->fn(ep->ctx, i0, m, j0 + pbeg * nr, std::min(nc, pend * nr) - pbeg * nr);
         }
       };
       int64_t ntasks = mblocks * nsplit;
@@ -157,6 +209,28 @@ void pack_b_strided(DType dt, const void* B, int64_t rsb, int64_t csb, int64_t N
                     int64_t nc, int nr, void* dst) {
   if (dt == DType::FLOAT32) pack_b_t<float>(static_cast<const float*>(B), rsb, csb, N, k0, kc, j0, nc, nr, static_cast<float*>(dst));
   else pack_b_t<double>(static_cast<const double*>(B), rsb, csb, N, k0, kc, j0, nc, nr, static_cast<double*>(dst));
+}
+
+bool gemm_affine(const DenseAffine& a, DType dt, int64_t base, int64_t M, int64_t N, GemmAffine* g) {
+  *g = GemmAffine{};
+  g->lo = a.lo;
+  g->hi = a.hi;
+  if (!a.bias) return true;
+  if (a.count == 1) {  // one value everywhere
+    g->row = a.bias;
+    return true;
+  }
+  if (a.inner == N && base % N == 0 && (base / N) % a.count + M <= a.count) {  // one value per row
+    g->row = static_cast<const char*>(a.bias) + (base / N) % a.count * a.stride * static_cast<int64_t>(dtype_size(dt));
+    g->row_stride = a.stride;
+    return true;
+  }
+  if (a.inner == 1 && a.count == N && base % N == 0) {  // one value per column
+    g->col = a.bias;
+    g->col_stride = a.stride;
+    return true;
+  }
+  return false;
 }
 
 int gemm_nr(DType dt) { return kernels().gemm[dt == DType::FLOAT32 ? 0 : 1][0].nr; }

@@ -18,6 +18,17 @@ struct GemmEpilogue {
 // panels, each kc steps of nr values, zero past column N. Lets conv pack straight from its input.
 using PackBFn = void (*)(void* ctx, int64_t k0, int64_t kc, int64_t j0, int64_t nc, int nr, void* dst);
 
+// A fused C = min(max(C + bias, lo), hi) applied by the micro-kernels as they store the last K slice
+// (taking the place of ep): the bias of C[i, j] is row[i * row_stride] + col[j * col_stride], a null
+// side contributing nothing. Only with accumulate false.
+struct GemmAffine {
+  const void* row = nullptr;
+  int64_t row_stride = 0;
+  const void* col = nullptr;
+  int64_t col_stride = 0;
+  double lo, hi;
+};
+
 struct GemmArgs {
   DType dt;  // FLOAT32 or FLOAT64
   int64_t M, N, K;
@@ -35,7 +46,14 @@ struct GemmArgs {
   // (nr = gemm_nr(dt)); read in place, nothing is copied
   const void* b_packed = nullptr;
   const GemmEpilogue* ep = nullptr;
+  const GemmAffine* affine = nullptr;  // used instead of ep when set
 };
+
+struct DenseAffine;
+// The DenseAffine of a dense kernel's output (dtype dt) restricted to a row-major M x N block of it
+// (row length N) starting at linear output index base, when it is a GemmAffine there (one bias per
+// row or per column).
+bool gemm_affine(const DenseAffine& a, DType dt, int64_t base, int64_t M, int64_t N, GemmAffine* g);
 
 // Width of B's column panels for this dtype on this CPU (the layout b_packed must have).
 int gemm_nr(DType dt);

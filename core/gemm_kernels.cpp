@@ -29,7 +29,7 @@ struct V {
 
 // A: kc x MR (packed, MR values per step), B: kc x NR (packed, NR values per step), both aligned.
 template <class T, int kMR>
-void micro(int64_t kc, const void* Av, const void* Bv, void* Cv, int64_t ldc, bool accumulate) {
+void micro(int64_t kc, const void* Av, const void* Bv, void* Cv, int64_t ldc, bool accumulate, const GemmTileEpi* epi) {
   using Vt = typename V<T>::type;
   constexpr int W = V<T>::W;
   const T* A = static_cast<const T*>(Av);
@@ -48,25 +48,48 @@ void micro(int64_t kc, const void* Av, const void* Bv, void* Cv, int64_t ldc, bo
     A += kMR;
     B += kNV;
   }
-  for (int i = 0; i < kMR; ++i)
-    for (int j = 0; j < kNV; ++j) {
-      T* p = C + i * ldc + j * W;
-      if (accumulate) {
+  if (accumulate)
+    for (int i = 0; i < kMR; ++i)
+      for (int j = 0; j < kNV; ++j) {
         Vt old;
-        std::memcpy(&old, p, sizeof(Vt));
+        std::memcpy(&old, C + i * ldc + j * W, sizeof(Vt));
         c[i][j] += old;
       }
-      std::memcpy(p, &c[i][j], sizeof(Vt));
-    }
+  if (epi) {  // bias, then the clamp: t > lo ? t : lo keeps a NaN t as numpy's maximum does
+    const T* rb = static_cast<const T*>(epi->row);
+    const Vt* cb = static_cast<const Vt*>(epi->col);
+    const Vt lo = Vt{} + static_cast<T>(epi->lo), hi = Vt{} + static_cast<T>(epi->hi);
+    for (int i = 0; i < kMR; ++i)
+      for (int j = 0; j < kNV; ++j) {
+        Vt t = c[i][j] + rb[i] + cb[j];
+        t = t < lo ? lo : t;
+        c[i][j] = t > hi ? hi : t;
+      }
+  }
+  for (int i = 0; i < kMR; ++i)
+    for (int j = 0; j < kNV; ++j) std::memcpy(C + i * ldc + j * W, &c[i][j], sizeof(Vt));
+}
+
+// k outer, the mr rows inner with mr a constant: the compiler turns groups of steps into in-register
+// transposes (several times faster than copying one row at a time with strided stores).
+template <class T, int kMR>
+void pack_a(const void* Av, int64_t rsa, int64_t kc, void* dstv) {
+  const T* __restrict__ A = static_cast<const T*>(Av);
+  T* __restrict__ d = static_cast<T*>(dstv);
+  const T* r[kMR];
+  for (int i = 0; i < kMR; ++i) r[i] = A + i * rsa;
+  for (int64_t k = 0; k < kc; ++k)
+#pragma GCC unroll 16
+    for (int i = 0; i < kMR; ++i) d[k * kMR + i] = r[i][k];
 }
 
 }  // namespace
 
 void fill_gemm(KernelTable* t) {
-  t->gemm[0][0] = GemmMicro{kMR, kNV * V<float>::W, &micro<float, kMR>};
-  t->gemm[0][1] = GemmMicro{kMR2, kNV * V<float>::W, &micro<float, kMR2>};
-  t->gemm[1][0] = GemmMicro{kMR, kNV * V<double>::W, &micro<double, kMR>};
-  t->gemm[1][1] = GemmMicro{kMR2, kNV * V<double>::W, &micro<double, kMR2>};
+  t->gemm[0][0] = GemmMicro{kMR, kNV * V<float>::W, &micro<float, kMR>, &pack_a<float, kMR>};
+  t->gemm[0][1] = GemmMicro{kMR2, kNV * V<float>::W, &micro<float, kMR2>, &pack_a<float, kMR2>};
+  t->gemm[1][0] = GemmMicro{kMR, kNV * V<double>::W, &micro<double, kMR>, &pack_a<double, kMR>};
+  t->gemm[1][1] = GemmMicro{kMR2, kNV * V<double>::W, &micro<double, kMR2>, &pack_a<double, kMR2>};
 }
 
 }  // namespace MNNX_ISA

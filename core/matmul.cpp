@@ -109,6 +109,8 @@ void run_MATMUL(const std::vector<int64_t>&, const std::vector<DenseIn>& in, con
       GemmEpilogue ge{&DenseRows::fn, &re};
       GemmArgs g{out.dt, M, N, K, pa, as0, as1, pb, bs0, bs1, pc, N};
       g.ep = ep ? &ge : nullptr;
+      GemmAffine gaf;  // a linear layer's bias + clamp in the micro-kernels' stores
+      if (ep && ep->affine && gemm_affine(*ep->affine, out.dt, t * M * N, M, N, &gaf)) g.affine = &gaf;
       gemm(g, threaded);
       return;
     }

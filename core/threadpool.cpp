@@ -14,14 +14,6 @@ namespace mnnx {
 
 namespace {
 
-inline void cpu_relax() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#else
-  std::this_thread::yield();
-#endif
-}
-
 class Pool {
  public:
   explicit Pool(int n) { resize(n); }

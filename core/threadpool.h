@@ -3,8 +3,18 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <thread>
 
 namespace mnnx {
+
+// One step of a spin-wait loop (tells the core, and a hypervisor, that this thread is waiting).
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#else
+  std::this_thread::yield();
+#endif
+}
 
 int num_threads();
 void set_num_threads(int n);

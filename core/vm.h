@@ -31,11 +31,24 @@ using ScanFn = void (*)(const void* x, void* out, int64_t n);  // one row
 using RowFn = void (*)(const void* x, const void* w, const void* b, void* out, int64_t rows, int64_t n, double eps);
 constexpr int64_t kMaxRows = 2;  // rows a row kernel takes at once: x and out hold them back to back; 2 keep x in L1
 
-// GEMM micro-kernel: C[mr x nr] (+)= sum over kc of packed A (mr per step) times packed B (nr per step).
-using GemmMicroFn = void (*)(int64_t kc, const void* A, const void* B, void* C, int64_t ldc, bool accumulate);
+// A micro-tile's fused epilogue: C[i][j] = min(max(C[i][j] + row[i] + col[j], lo), hi), row with mr
+// and col with nr values of the element type (zeros where a side has no bias).
+struct GemmTileEpi {
+  const void* row;
+  const void* col;
+  double lo, hi;
+};
+// GEMM micro-kernel: C[mr x nr] (+)= sum over kc of packed A (mr per step) times packed B (nr per step),
+// then the epilogue when epi is not null.
+using GemmMicroFn = void (*)(int64_t kc, const void* A, const void* B, void* C, int64_t ldc, bool accumulate,
+                             const GemmTileEpi* epi);
+// Packs mr full rows of a row-major A panel (row stride rsa, kc contiguous values each) into kc steps
+// of mr values: a transpose, vectorized per ISA.
+using GemmPackAFn = void (*)(const void* A, int64_t rsa, int64_t kc, void* dst);
 struct GemmMicro {
   int mr, nr;
   GemmMicroFn fn;
+  GemmPackAFn pack_a;
 };
 
 // Depthwise convolution: one output plane (OH x OW) from a zero-padded input plane with rows of PW
@@ -44,10 +57,12 @@ struct GemmMicro {
 using DepthwiseFn = void (*)(const void* pad, int64_t PW, const void* w, int64_t kh, int64_t kw, const int64_t* geo,
                              int64_t OH, int64_t OW, void* y, void* scratch);
 constexpr int64_t kDepthwiseSlack = 64;
-// float32 3x3 stride-1 depthwise plane straight from the input (row stride rs, padding ph, pw <= 1):
-// set where the ISA has masked loads (AVX-512), else null.
-using Dw3x3Fn = void (*)(const float* x, int64_t rs, int64_t H, int64_t W, int64_t ph, int64_t pw, const float* w,
-                         int64_t OH, int64_t OW, float* y);
+// float32 3x3 stride-1 dilation-1 depthwise plane straight from the input (row stride rs, any
+// padding, output rows up to kDw3x3MaxWidth), its output clamped to [lo, hi] after adding bias: set
+// where the ISA has masked loads (AVX-512), else null.
+using Dw3x3Fn = void (*)(const float* x, int64_t rs, int64_t H, int64_t W, int64_t ph, int64_t pw, const float* w, float bias,
+                         float lo, float hi, int64_t OH, int64_t OW, float* y);
+constexpr int64_t kDw3x3MaxWidth = 1024;
 
 // Winograd F(2x2, 3x3) and F(4x4, 3x3) transforms (nn/conv_kernels.cpp), one tile or kernel per
 // vector lane: weights, U = G g G^T of n 3x3 kernels (element e of kernel l at g[e * gs + l], U's

@@ -8,6 +8,7 @@
 #include "nn/conv.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <type_traits>
@@ -179,6 +180,8 @@ void conv_gemm(const ConvArgs& c, const DenseIn& x, const DenseIn& w, const Dens
     GemmEpilogue ge{&DenseRows::fn, &re};
     GemmArgs ga{out.dt, Og, P, K, wbase + g * Og * wrs, wrs, 1, xg, x.strides[1], x.strides[3], yg, P};
     ga.ep = ep ? &ge : nullptr;
+    GemmAffine gaf;  // bias + clamp in the micro-kernels' stores
+    if (ep && ep->affine && gemm_affine(*ep->affine, out.dt, (n * O + g * Og) * P, Og, P, &gaf)) ga.affine = &gaf;
     Im2col<T> ic{xg, x.strides[1], x.strides[2], x.strides[3], H, W, KH, KW, OW, P, c};
     if (!pointwise) {
       ga.pack_b = &Im2col<T>::pack;
@@ -198,8 +201,9 @@ void conv_gemm(const ConvArgs& c, const DenseIn& x, const DenseIn& w, const Dens
   }
 }
 
-// ---- depthwise: each output channel reads one input channel. The plane is copied once with its
-// zero padding, so the per-ISA row kernel (nn/conv_kernels.cpp) runs without bounds checks. ----
+// ---- depthwise: each output channel reads one input channel. float32 3x3 stride 1 on AVX-512 runs
+// straight from the input with the bias and clamp fused in; otherwise the plane is copied once with
+// its zero padding, so the per-ISA row kernel (nn/conv_kernels.cpp) runs without bounds checks. ----
 template <class T>
 void conv_depthwise(const ConvArgs& c, const DenseIn& x, const DenseIn& w, const DenseOut& out, const DenseEpilogue* ep) {
   int64_t N = x.shape[0], C = x.shape[1], H = x.shape[2], W = x.shape[3];
@@ -213,15 +217,26 @@ void conv_depthwise(const ConvArgs& c, const DenseIn& x, const DenseIn& w, const
   const int64_t geo[4] = {c.sh, c.sw, c.dh, c.dw};
   if constexpr (std::is_same_v<T, float>) {
     Dw3x3Fn direct = kernels().dw3x3;
-    if (direct && KH == 3 && KW == 3 && c.sh == 1 && c.sw == 1 && c.dh == 1 && c.dw == 1 && c.pw <= 1 && x.strides[3] == 1) {
+    if (direct && KH == 3 && KW == 3 && c.sh == 1 && c.sw == 1 && c.dh == 1 && c.dw == 1 && x.strides[3] == 1 &&
+        OW <= kDw3x3MaxWidth) {
+      const int64_t P = OH * OW;
+      // a fused bias + clamp goes into the kernel's stores when the bias is constant over each plane
+      const DenseAffine* af = ep ? ep->affine : nullptr;
+      if (af && af->bias && af->count > 1 && af->inner % P) af = nullptr;
       parallel_for(N * O, 1, [&](int64_t p0, int64_t p1, int) {
         for (int64_t p = p0; p < p1; ++p) {
           int64_t n = p / O, o = p % O, ci = o / mult;
           float wk[9];
           for (int a = 0; a < 3; ++a)
             for (int b = 0; b < 3; ++b) wk[a * 3 + b] = Wt[o * w.strides[0] + a * w.strides[2] + b * w.strides[3]];
-          direct(X + n * x.strides[0] + ci * x.strides[1], x.strides[2], H, W, c.ph, c.pw, wk, OH, OW, Y + p * OH * OW);
-          if (ep) (*ep)(p * OH * OW, OH * OW);
+          float bias = 0, lo = -INFINITY, hi = INFINITY;
+          if (af) {
+            if (af->bias) bias = static_cast<const float*>(af->bias)[(p * P / af->inner) % af->count * af->stride];
+            lo = static_cast<float>(af->lo);
+            hi = static_cast<float>(af->hi);
+          }
+          direct(X + n * x.strides[0] + ci * x.strides[1], x.strides[2], H, W, c.ph, c.pw, wk, bias, lo, hi, OH, OW, Y + p * P);
+          if (ep && !af) (*ep)(p * P, P);
         }
       });
       return;

@@ -70,56 +70,80 @@ void rows(const void* padv, int64_t PW, const void* wkv, int64_t kh, int64_t kw,
 }
 
 #if defined(__AVX512F__)
-// float32 3x3, stride 1, dilation 1 on AVX-512, straight from the input plane (row stride rs): each
-// input vector is loaded once per row, the taps' shifted copies come from valignd, and masked loads
-// supply the zero padding (masked-out lanes never touch memory), so no padded copy is made.
+// float32 3x3, stride 1, dilation 1 on AVX-512, straight from the input plane (row stride rs): for
+// each 16-wide column vector, every input row is loaded once at the three tap offsets and feeds the
+// R output rows that read it (R + 2 rows for R outputs: 3(R+2) loads for 9R FMAs). Masked loads
+// supply the zero padding (masked-out lanes never touch memory), so no padded copy is made. The bias
+// starts the accumulators and the clamp (relu, relu6) runs before the store.
 inline __mmask16 lanes(int64_t q0, int64_t W) {  // lanes i with 0 <= q0 + i < W
   int64_t lo = std::clamp<int64_t>(-q0, 0, 16), hi = std::clamp<int64_t>(W - q0, 0, 16);
   return hi <= lo ? 0 : static_cast<__mmask16>(((1u << hi) - 1) & ~((1u << lo) - 1));
 }
 
-// One output row from `R` input rows (the rows inside the image) with their taps' weights: all in
-// registers (R is a compile-time count, so nothing spills).
+// Masks of the three taps' loads for each 16-wide column vector of an output row: the same for every
+// row of every plane, so computed once per plane.
+constexpr int64_t kDwMaxVecs = kDw3x3MaxWidth / 16;
+struct DwMasks {
+  __mmask16 m[kDwMaxVecs][4];  // taps 0, 1, 2, then the store
+};
+
+// R output rows from R + 2 input rows r (null: a padding row of zeros), written to y, y + OW, ...
 template <int R>
-inline void dw3x3_row(const float* const* r, const __m512* w, int64_t pw, int64_t W, int64_t OW, float* yr) {
-  __m512 v0[R];
-  for (int i = 0; i < R; ++i) v0[i] = _mm512_maskz_loadu_ps(lanes(-pw, W), r[i]);
-  for (int64_t ow = 0; ow < OW; ow += 16) {
-    __m512 acc = _mm512_setzero_ps();
-    __mmask16 m1 = lanes(ow + 16 - pw, W);
-    for (int i = 0; i < R; ++i) {
-      __m512 v1 = _mm512_maskz_loadu_ps(m1, r[i] + ow + 16);
-      __m512i a0 = _mm512_castps_si512(v0[i]), a1 = _mm512_castps_si512(v1);
-      acc = _mm512_fmadd_ps(w[i * 3], v0[i], acc);
-      acc = _mm512_fmadd_ps(w[i * 3 + 1], _mm512_castsi512_ps(_mm512_alignr_epi32(a1, a0, 1)), acc);
-      acc = _mm512_fmadd_ps(w[i * 3 + 2], _mm512_castsi512_ps(_mm512_alignr_epi32(a1, a0, 2)), acc);
-      v0[i] = v1;
+inline void dw3x3_rows(const float* const* r, const __m512* wv, __m512 bias, __m512 lo, __m512 hi, int64_t pw,
+                       const DwMasks& mk, int64_t OW, float* y) {
+  const __m512 w0 = wv[0], w1 = wv[1], w2 = wv[2], w3 = wv[3], w4 = wv[4], w5 = wv[5], w6 = wv[6], w7 = wv[7], w8 = wv[8];
+  const __m512 w[9] = {w0, w1, w2, w3, w4, w5, w6, w7, w8};
+  for (int64_t ow = 0, v = 0; ow < OW; ow += 16, ++v) {
+    __m512 acc[R];
+#pragma GCC unroll 8
+    for (int o = 0; o < R; ++o) acc[o] = bias;
+    const int64_t q = ow - pw;  // input column under tap 0 of lane 0
+    const __mmask16 m0 = mk.m[v][0], m1 = mk.m[v][1], m2 = mk.m[v][2];
+#pragma GCC unroll 8
+    for (int i = 0; i < R + 2; ++i) {
+      if (!r[i]) continue;
+      const __m512 v0 = _mm512_maskz_loadu_ps(m0, r[i] + q), v1 = _mm512_maskz_loadu_ps(m1, r[i] + q + 1),
+                   v2 = _mm512_maskz_loadu_ps(m2, r[i] + q + 2);
+#pragma GCC unroll 8
+      for (int o = 0; o < R; ++o) {
+        const int a = i - o;  // kernel row that input row i is for output row o
+        if (a < 0 || a > 2) continue;
+        acc[o] = _mm512_fmadd_ps(w[a * 3], v0, acc[o]);
+        acc[o] = _mm512_fmadd_ps(w[a * 3 + 1], v1, acc[o]);
+        acc[o] = _mm512_fmadd_ps(w[a * 3 + 2], v2, acc[o]);
+      }
     }
-    if (ow + 16 <= OW) _mm512_storeu_ps(yr + ow, acc);
-    else _mm512_mask_storeu_ps(yr + ow, static_cast<__mmask16>((1u << (OW - ow)) - 1), acc);
+    const __mmask16 st = mk.m[v][3];
+#pragma GCC unroll 8
+    for (int o = 0; o < R; ++o)  // max(lo, t) and min(hi, t) return t when t is NaN, as numpy's maximum
+      _mm512_mask_storeu_ps(y + o * OW + ow, st, _mm512_min_ps(hi, _mm512_max_ps(lo, acc[o])));
   }
 }
 
-void dw3x3(const float* x, int64_t rs, int64_t H, int64_t W, int64_t ph, int64_t pw, const float* wk, int64_t OH, int64_t OW,
-           float* y) {
+constexpr int kDwRows = 4;  // output rows per pass
+
+void dw3x3(const float* x, int64_t rs, int64_t H, int64_t W, int64_t ph, int64_t pw, const float* wk, float bias, float lo,
+           float hi, int64_t OH, int64_t OW, float* y) {
   __m512 w[9];
   for (int k = 0; k < 9; ++k) w[k] = _mm512_set1_ps(wk[k]);
-  for (int64_t oh = 0; oh < OH; ++oh) {
-    const float* r[3];
-    __m512 wr[9];
-    int rows = 0;
-    for (int a = 0; a < 3; ++a) {
-      int64_t ih = oh - ph + a;
-      if (ih < 0 || ih >= H) continue;
-      r[rows] = x + ih * rs - pw;
-      for (int b = 0; b < 3; ++b) wr[rows * 3 + b] = w[a * 3 + b];
-      ++rows;
+  const __m512 b = _mm512_set1_ps(bias), l = _mm512_set1_ps(lo), h = _mm512_set1_ps(hi);
+  DwMasks mk;
+  for (int64_t ow = 0, v = 0; ow < OW; ow += 16, ++v) {
+    for (int t = 0; t < 3; ++t) mk.m[v][t] = lanes(ow - pw + t, W);
+    mk.m[v][3] = lanes(ow, OW);
+  }
+  auto row = [&](int64_t ih) { return ih >= 0 && ih < H ? x + ih * rs : nullptr; };
+  for (int64_t oh = 0; oh < OH;) {
+    const float* r[kDwRows + 2];
+    if (oh + kDwRows <= OH) {
+      for (int i = 0; i < kDwRows + 2; ++i) r[i] = row(oh - ph + i);
+      dw3x3_rows<kDwRows>(r, w, b, l, h, pw, mk, OW, y + oh * OW);
+      oh += kDwRows;
+    } else {
+      for (int i = 0; i < 3; ++i) r[i] = row(oh - ph + i);
+      dw3x3_rows<1>(r, w, b, l, h, pw, mk, OW, y + oh * OW);
+      oh += 1;
     }
-    float* yr = y + oh * OW;
-    if (rows == 3) dw3x3_row<3>(r, wr, pw, W, OW, yr);
-    else if (rows == 2) dw3x3_row<2>(r, wr, pw, W, OW, yr);
-    else if (rows == 1) dw3x3_row<1>(r, wr, pw, W, OW, yr);
-    else std::fill(yr, yr + OW, 0.f);
   }
 }
 #endif
