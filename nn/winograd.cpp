@@ -220,7 +220,7 @@ void run(int64_t ph, int64_t pw, const DenseIn& x, const DenseIn& w, const Dense
       for (int64_t k = 0; k < K; ++k)
         for (int64_t p = 0; p < npan; ++p)
           for (int64_t i = 0; i < Opad; i += mr)
-            mk.fn(C, U.p + k * uk + i * C, V + k * vk + p * C * nr, M + k * mk_s + i * bpad + p * nr, bpad, false);
+            mk.fn(C, U.p + k * uk + i * C, V + k * vk + p * C * nr, M + k * mk_s + i * bpad + p * nr, bpad, false, nullptr);
       // 3. output transform per output channel, its m x m blocks placed in the output rows, then the
       // epilogue once per run of rows in one image (its calls have a fixed cost)
       for (int64_t o = 0; o < O; ++o) {
