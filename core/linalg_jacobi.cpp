@@ -33,23 +33,32 @@ template <class T> void rotate_rows(T* x, T* y, int64_t n, T c, T s) {
 // Rows [have, rows) of q (rows x len, row-major) get orthonormal vectors orthogonal to every earlier row
 // and to each other; rows with zero norm among the first `have` (flagged in keep) are replaced too.
 template <class T> void complete_rows(T* q, int64_t rows, int64_t len, const std::vector<char>& keep) {
+  // Each missing row: the next unit vector e_j that keeps more than half its norm after projecting out
+  // the rows already there; if none does, the one that keeps the most (some e_j always keeps at least
+  // sqrt(1 - (rows - 1) / len), so the result is never noise)
+  std::vector<T> best(len), v(len);
   int64_t next = 0;
   for (int64_t r = 0; r < rows; ++r) {
     if (keep[r]) continue;
-    T* v = q + r * len;
-    for (; next < len; ++next) {
-      std::fill(v, v + len, T(0));
+    T best_norm = -1;
+    for (int64_t tried = 0; tried < len; ++tried, next = (next + 1) % len) {
+      std::fill(v.begin(), v.end(), T(0));
       v[next] = 1;
       for (int pass = 0; pass < 2; ++pass)
         for (int64_t o = 0; o < rows; ++o)
-          if (o != r && (keep[o] || o < r)) axpy_sub(dot(q + o * len, v, len), q + o * len, v, len);
-      T nv = std::sqrt(dot(v, v, len));
+          if (o != r && (keep[o] || o < r)) axpy_sub(dot(q + o * len, v.data(), len), q + o * len, v.data(), len);
+      const T nv = std::sqrt(dot(v.data(), v.data(), len));
+      if (nv > best_norm) {
+        best_norm = nv;
+        best.swap(v);
+      }
       if (nv > T(0.5)) {
-        for (int64_t k = 0; k < len; ++k) v[k] /= nv;
-        ++next;
+        next = (next + 1) % len;
         break;
       }
     }
+    T* out = q + r * len;
+    for (int64_t k = 0; k < len; ++k) out[k] = best[k] / best_norm;
   }
 }
 }  // namespace

@@ -362,3 +362,16 @@ def test_products_and_tensor_solvers(rng):
     check(LA.tensorsolve(a3, b, axes=(0,)), np.linalg.tensorsolve(a3, b, axes=(0,)), rtol=1e-9, atol=1e-12)
     with pytest.raises(np.linalg.LinAlgError):
         LA.tensorsolve(np.ones((2, 3, 4)), np.ones((2, 3)))
+
+
+@pytest.mark.parametrize("m,n,rank", [(6, 5, 5), (6, 5, 2), (9, 3, 1), (5, 8, 2), (12, 4, 0), (7, 7, 3)])
+def test_svd_full_matrices_is_orthogonal_even_when_rows_must_be_completed(m, n, rank):
+    """full_matrices=True completes U (or Vt) with directions orthogonal to the singular vectors; every
+    completed row must be a unit vector orthogonal to the rest (regression: one came back with norm 0.1)."""
+    rng = np.random.default_rng(m * 100 + n * 10 + rank)
+    for _ in range(40):
+        a = (rng.standard_normal((m, rank)) @ rng.standard_normal((rank, n))).astype(np.float32)
+        u, s, vt = (np.asarray(t) for t in mnp.linalg.svd(mnp.asarray(a), full_matrices=True))
+        np.testing.assert_allclose(u.T @ u, np.eye(m), atol=1e-4)
+        np.testing.assert_allclose(vt @ vt.T, np.eye(n), atol=1e-4)
+        np.testing.assert_allclose((u[:, :len(s)] * s) @ vt[:len(s)], a, atol=1e-4 * max(1.0, np.abs(a).max()))
