@@ -19,91 +19,129 @@ namespace {
 // Every type is d = s > t ? A : B, with A and B each the source or a constant (0, maxval or t); for
 // BINARY_INV and TOZERO cv2 tests s <= t instead, so there a NaN counts as above t (nan_gt).
 template <class T>
-void threshold_run(const T* s, T* d, int64_t n, T t, T a, T b, bool src_a, bool src_b, bool nan_gt) {
+struct Rule {
+  T a, b;
+  bool src_a, src_b, nan_gt;
+};
+
+template <class T>
+Rule<T> rule(int type, T t, T m) {
+  const T z = T(0);
+  switch (type) {
+    case 0: return {m, z, false, false, false};
+    case 1: return {z, m, false, false, true};
+    case 2: return {t, z, false, true, false};
+    case 3: return {z, z, true, false, true};
+    default: return {z, z, false, true, false};
+  }
+}
+
+// The baseline loop (CPUs without AVX2, and the vector loops' tails).
+template <class T>
+void threshold_run(const T* s, T* d, int64_t n, T t, const Rule<T>& r) {
   for (int64_t i = 0; i < n; ++i) {
-    const bool gt = nan_gt ? !(s[i] <= t) : s[i] > t;
-    d[i] = gt ? (src_a ? s[i] : a) : (src_b ? s[i] : b);
+    const bool gt = r.nan_gt ? !(s[i] <= t) : s[i] > t;
+    d[i] = gt ? (r.src_a ? s[i] : r.a) : (r.src_b ? s[i] : r.b);
   }
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #define MNNX_THRESH_AVX2 1
-// The same as one AVX2 blend loop per depth.
-__attribute__((target("avx2"))) void threshold_avx2_u8(const uint8_t* s, uint8_t* d, int64_t n, uint8_t t, uint8_t a,
-                                                      uint8_t b, bool src_a, bool src_b, bool) {
-  // s > t  <=>  max(s, t + 1) == s; t < 255 here (the Python face handles t >= 255 without a kernel)
-  const __m256i t1 = _mm256_set1_epi8(char(t + 1)), va = _mm256_set1_epi8(char(a)), vb = _mm256_set1_epi8(char(b));
-  int64_t i = 0;
-  for (; i + 32 <= n; i += 32) {
-    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + i));
-    const __m256i gt = _mm256_cmpeq_epi8(_mm256_max_epu8(v, t1), v);
-    const __m256i r = _mm256_blendv_epi8(src_b ? v : vb, src_a ? v : va, gt);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(d + i), r);
-  }
-  threshold_run(s + i, d + i, n - i, t, a, b, src_a, src_b, false);
+#define MNNX_AVX2 __attribute__((target("avx2")))
+// The same in AVX2, one loop per type (no per-vector selects), two vectors per step.
+// uint8: s > t  <=>  max(s, t + 1) == s, for t < 255 (the caller routes t == 255 elsewhere).
+template <int TYPE>
+MNNX_AVX2 inline __m256i thresh_u8x32(__m256i v, __m256i t1, __m256i t, __m256i m) {
+  if (TYPE == 2) return _mm256_min_epu8(v, t);
+  const __m256i gt = _mm256_cmpeq_epi8(_mm256_max_epu8(v, t1), v);
+  if (TYPE == 0) return _mm256_and_si256(gt, m);
+  if (TYPE == 1) return _mm256_andnot_si256(gt, m);
+  if (TYPE == 3) return _mm256_and_si256(gt, v);
+  return _mm256_andnot_si256(gt, v);
 }
 
-__attribute__((target("avx2"))) void threshold_avx2_f32(const float* s, float* d, int64_t n, float t, float a,
-                                                       float b, bool src_a, bool src_b, bool nan_gt) {
-  const __m256 vt = _mm256_set1_ps(t), va = _mm256_set1_ps(a), vb = _mm256_set1_ps(b);
+template <int TYPE>
+MNNX_AVX2 void threshold_avx2_u8(const uint8_t* s, uint8_t* d, int64_t n, uint8_t t, uint8_t m) {
+  const __m256i t1 = _mm256_set1_epi8(char(t + 1)), vt = _mm256_set1_epi8(char(t)), vm = _mm256_set1_epi8(char(m));
   int64_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const __m256 v = _mm256_loadu_ps(s + i);
-    const __m256 gt = nan_gt ? _mm256_cmp_ps(v, vt, _CMP_NLE_UQ) : _mm256_cmp_ps(v, vt, _CMP_GT_OQ);
-    _mm256_storeu_ps(d + i, _mm256_blendv_ps(src_b ? v : vb, src_a ? v : va, gt));
+  for (; i + 64 <= n; i += 64) {
+    const __m256i v0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + i));
+    const __m256i v1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + i + 32));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(d + i), thresh_u8x32<TYPE>(v0, t1, vt, vm));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(d + i + 32), thresh_u8x32<TYPE>(v1, t1, vt, vm));
   }
-  threshold_run(s + i, d + i, n - i, t, a, b, src_a, src_b, nan_gt);
+  const Rule<uint8_t> r = rule<uint8_t>(TYPE, t, m);
+  threshold_run(s + i, d + i, n - i, t, r);
 }
+
+// float: cv2 tests s <= t for BINARY_INV and TOZERO, so there NaN is "above" (not <=).
+template <int TYPE>
+MNNX_AVX2 inline __m256 thresh_f32x8(__m256 v, __m256 t, __m256 m) {
+  if (TYPE == 2) return _mm256_blendv_ps(v, t, _mm256_cmp_ps(v, t, _CMP_GT_OQ));
+  if (TYPE == 0) return _mm256_and_ps(_mm256_cmp_ps(v, t, _CMP_GT_OQ), m);
+  if (TYPE == 1) return _mm256_andnot_ps(_mm256_cmp_ps(v, t, _CMP_NLE_UQ), m);
+  if (TYPE == 3) return _mm256_and_ps(_mm256_cmp_ps(v, t, _CMP_NLE_UQ), v);
+  return _mm256_andnot_ps(_mm256_cmp_ps(v, t, _CMP_GT_OQ), v);
+}
+
+template <int TYPE>
+MNNX_AVX2 void threshold_avx2_f32(const float* s, float* d, int64_t n, float t, float m) {
+  const __m256 vt = _mm256_set1_ps(t), vm = _mm256_set1_ps(m);
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    _mm256_storeu_ps(d + i, thresh_f32x8<TYPE>(_mm256_loadu_ps(s + i), vt, vm));
+    _mm256_storeu_ps(d + i + 8, thresh_f32x8<TYPE>(_mm256_loadu_ps(s + i + 8), vt, vm));
+  }
+  const Rule<float> r = rule<float>(TYPE, t, m);
+  threshold_run(s + i, d + i, n - i, t, r);
+}
+
+template <class T>
+using Run = void (*)(const T*, T*, int64_t, T, T);
+constexpr Run<uint8_t> kAvx2U8[5] = {threshold_avx2_u8<0>, threshold_avx2_u8<1>, threshold_avx2_u8<2>,
+                                     threshold_avx2_u8<3>, threshold_avx2_u8<4>};
+constexpr Run<float> kAvx2F32[5] = {threshold_avx2_f32<0>, threshold_avx2_f32<1>, threshold_avx2_f32<2>,
+                                    threshold_avx2_f32<3>, threshold_avx2_f32<4>};
 #endif
 
 template <class T>
-using BlendRun = void (*)(const T*, T*, int64_t, T, T, T, bool, bool, bool);
-
-template <class T>
-void threshold_split(const Image& src, const Image& dst, T t, T m, int type, BlendRun<T> avx2_run) {
+void threshold_split(const Image& src, const Image& dst, T t, T m, int type, void (*avx2_run)(const T*, T*, int64_t, T, T)) {
   const int64_t n = int64_t(src.h) * src.w * src.c;
   // A 1080p frame (2-6 MB in and out) stays in L3, where one core streams at about half the speed of
   // two: split it in chunks of 256 KiB and more (cv2 splits it over its threads too).
   const int64_t grain = int64_t(1) << 18;
-  if (type < 0 || type > 4) fail(ErrKind::VALUE, "threshold: unknown type");
-  // (value where s > t, value elsewhere) per type; src_* marks the side that keeps the pixel
-  const T z = T(0);
-  const T a[5] = {m, z, t, z, z}, b[5] = {z, m, z, z, z};
-  const bool src_a[5] = {false, false, false, true, false}, src_b[5] = {false, false, true, false, true};
-  const bool nan_gt = type == 1 || type == 3;
-#ifdef MNNX_THRESH_AVX2
-  // the engine's ISA choice: mnnx.debug.force_isa("generic") selects the baseline loop for tests
-  const bool has_avx2 = std::strcmp(isa_name(), "generic") != 0;
-#else
-  const bool has_avx2 = false;
-#endif
-  // (the uint8 blend tests s >= t + 1, which needs t < 255)
-  const bool avx2 = has_avx2 && avx2_run && !(std::is_same_v<T, uint8_t> && t == T(255));
+  const Rule<T> r = rule<T>(type, t, m);
   const T* S = static_cast<const T*>(src.data);
   T* D = static_cast<T*>(dst.data);
   parallel_for(n, grain, [&](int64_t lo, int64_t hi, int) {
-    if (avx2) avx2_run(S + lo, D + lo, hi - lo, t, a[type], b[type], src_a[type], src_b[type], nan_gt);
-    else threshold_run<T>(S + lo, D + lo, hi - lo, t, a[type], b[type], src_a[type], src_b[type], nan_gt);
+    if (avx2_run) avx2_run(S + lo, D + lo, hi - lo, t, m);
+    else threshold_run<T>(S + lo, D + lo, hi - lo, t, r);
   });
 }
 
 }  // namespace
 
 void threshold(const Image& src, const Image& dst, double thresh, double maxval, int type) {
-#ifdef MNNX_THRESH_AVX2
-  const BlendRun<uint8_t> run_u8 = threshold_avx2_u8;
-  const BlendRun<float> run_f32 = threshold_avx2_f32;
-#else
-  const BlendRun<uint8_t> run_u8 = nullptr;
-  const BlendRun<float> run_f32 = nullptr;
-#endif
+  if (type < 0 || type > 4) fail(ErrKind::VALUE, "threshold: unknown type");
+  // the engine's ISA choice: mnnx.debug.force_isa("generic") selects the baseline loop for tests
+  const bool avx2 = std::strcmp(isa_name(), "generic") != 0;
   if (src.depth == D_8U) {
-    threshold_split<uint8_t>(src, dst, uint8_t(thresh), uint8_t(maxval), type, run_u8);
+    const uint8_t t = uint8_t(thresh), m = uint8_t(maxval);
+    void (*run)(const uint8_t*, uint8_t*, int64_t, uint8_t, uint8_t) = nullptr;
+#ifdef MNNX_THRESH_AVX2
+    if (avx2 && t != 255) run = kAvx2U8[type];
+#endif
+    threshold_split<uint8_t>(src, dst, t, m, type, run);
   } else if (src.depth == D_32F) {
-    threshold_split<float>(src, dst, float(thresh), float(maxval), type, run_f32);
+    void (*run)(const float*, float*, int64_t, float, float) = nullptr;
+#ifdef MNNX_THRESH_AVX2
+    if (avx2) run = kAvx2F32[type];
+#endif
+    threshold_split<float>(src, dst, float(thresh), float(maxval), type, run);
   } else {
     fail(ErrKind::TYPE, "threshold: unsupported depth");
   }
+  (void)avx2;
 }
 
 void lut_u8(const uint8_t* src, uint8_t* dst, int64_t n, const uint8_t* table) {
