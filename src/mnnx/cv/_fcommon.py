@@ -42,7 +42,7 @@ class Img:
             raise error(f"{func}: the source image is None (!_src.empty())")
         a = src if type(src) is np.ndarray else np.asarray(src)
         dt = a.dtype
-        if dt == np.bool_:
+        if dt.kind == "b":
             raise error(f"{func}: boolean arrays are not images; convert to uint8 first")
         nd = a.ndim
         if (nd != 2 and nd != 3) or a.size == 0:
