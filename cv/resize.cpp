@@ -120,9 +120,7 @@ void shrink_row_u8(const uint8_t* S0, const uint8_t* S1, const int* t0, const in
   static const bool avx2 = __builtin_cpu_supports("avx2");
   // A gather at the right tap reads 4 - CN bytes beyond it.
   const int safe = (src_w - 2 - (CN == 1 ? 2 : CN == 3 ? 1 : 0)) * CN;
-  if (avx2)
-    for (; x + 8 <= w; x += 8)
-      if (!shrink8_u8<CN>(S0, S1, t0 + x, t1 + x, a + 2 * x, b0, b1, safe, D + x * CN)) break;
+  if (avx2) x = shrink_run_u8<CN>(S0, S1, t0, t1, a, b0, b1, safe, D, w);
 #endif
   for (; x < w; ++x)
     for (int c = 0; c < CN; ++c) {

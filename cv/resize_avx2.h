@@ -57,5 +57,16 @@ __attribute__((target("avx2"))) inline bool shrink8_u8(const uint8_t* S0, const 
   return true;
 }
 
+// shrink8_u8 over the row's groups of 8 until one is not safe; returns the first pixel not written. One
+// AVX2 function per row keeps shrink8_u8 inlined.
+template <int CN>
+__attribute__((target("avx2"))) int shrink_run_u8(const uint8_t* S0, const uint8_t* S1, const int* t0, const int* t1,
+                                                  const short* a, short b0, short b1, int safe, uint8_t* D, int w) {
+  int x = 0;
+  for (; x + 8 <= w; x += 8)
+    if (!shrink8_u8<CN>(S0, S1, t0 + x, t1 + x, a + 2 * x, b0, b1, safe, D + x * CN)) break;
+  return x;
+}
+
 }  // namespace mnnx::cv
 #endif

@@ -116,9 +116,12 @@ void sample_row(const Image& src, T* D, float* xs, float* ys, int* ix, int* iy, 
   if constexpr (std::is_same_v<T, uint8_t> && K == 2 && CN != 0) {
     if (avx2 && fits && src.w >= 2 + kSlack && src.step * int64_t(src.h) < (int64_t(1) << 31)) {
       const unsigned safe_x = unsigned(src.w - 2 - kSlack);
-      for (; i + 8 <= n; i += 8)
-        if (!lerp8_u8<CN>(src.row<uint8_t>(0), int(src.step), ix + i, iy + i, xs + i, ys + i, safe_x, ylim, D + i * cn))
-          for (int k = i; k < i + 8; ++k) one(k);
+      for (;;) {  // AVX2 runs of 8-pixel groups; a group with a tap outside goes pixel by pixel
+        i = lerp_run_u8<CN>(src.row<uint8_t>(0), int(src.step), ix, iy, xs, ys, safe_x, ylim, D, i, n);
+        if (i + 8 > n) break;
+        for (int k = i; k < i + 8; ++k) one(k);
+        i += 8;
+      }
     }
   }
 #endif

@@ -52,5 +52,16 @@ __attribute__((target("avx2"))) inline bool lerp8_u8(const uint8_t* base, int st
   return true;
 }
 
+// lerp8_u8 over groups of 8 from pixel i while they are safe; returns where it stopped (the first
+// unsafe group, or fewer than 8 pixels left). One AVX2 function per row keeps lerp8_u8 inlined.
+template <int CN>
+__attribute__((target("avx2"))) int lerp_run_u8(const uint8_t* base, int step, const int* ix, const int* iy,
+                                                const float* ax, const float* ay, unsigned xlim, unsigned ylim,
+                                                uint8_t* D, int i, int n) {
+  for (; i + 8 <= n; i += 8)
+    if (!lerp8_u8<CN>(base, step, ix + i, iy + i, ax + i, ay + i, xlim, ylim, D + i * CN)) break;
+  return i;
+}
+
 }  // namespace mnnx::cv
 #endif
