@@ -18,10 +18,6 @@ void warp_perspective(const Image& src, const Image& dst, const double M[9], int
 void remap(const Image& src, const Image& dst, const float* mapx, const float* mapy, int64_t map_row_stride,
            int map_pixel_stride, int interp, int border, const double value[4]);
 
-// One output row of a 2x2 block average (cv2's resizeAreaFast at factor 2): w pixels of cn channels from
-// source rows A and B (2 * w pixels each); pair is scratch for 2 * w * cn values.
-void halve_row_u8(const uint8_t* A, const uint8_t* B, uint8_t* D, int w, int cn, uint16_t* pair);
-
 void copy_make_border(const Image& src, const Image& dst, int top, int left, int border, const double value[4]);
 void pyr_down(const Image& src, const Image& dst, int border);
 void pyr_up(const Image& src, const Image& dst, int border);
