@@ -92,6 +92,7 @@ void hresize(const T* S, WT* D, const Axis& x, int n) {
   for (int i = 0; i < n; ++i) {
     const int* tp = &x.tap[size_t(i) * K];
     WT acc = 0;
+    #pragma GCC unroll 4  // K taps: straight-line code per element
     for (int k = 0; k < K; ++k) {
       if constexpr (std::is_same_v<T, uint8_t>) acc += WT(S[tp[k]]) * x.iw[size_t(i) * K + k];
       else acc += S[tp[k]] * x.w[size_t(i) * K + k];
@@ -210,6 +211,7 @@ void resize_separable(const Image& src, const Image& dst, double inv_sx, double 
         } else {
           for (int i = 0; i < n; ++i) {
             int64_t acc = 0;
+            #pragma GCC unroll 4  // K taps: straight-line code per element
             for (int k = 0; k < K; ++k) acc += int64_t(ib[k]) * rows[k][i];
             D[i] = sat_u8(int((acc + (int64_t(1) << 21)) >> 22));
           }
@@ -217,6 +219,7 @@ void resize_separable(const Image& src, const Image& dst, double inv_sx, double 
       } else {
         for (int i = 0; i < n; ++i) {
           WT acc = rows[0][i] * bw[0];
+          #pragma GCC unroll 4  // K taps: straight-line code per element
           for (int k = 1; k < K; ++k) acc += rows[k][i] * bw[k];
           D[i] = acc;
         }
