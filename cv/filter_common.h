@@ -43,13 +43,11 @@ void extend_row(const Image& src, int y, int left, int right, int border, T fill
   const S* s = src.row<S>(sy);
   T* mid = out + left * c;
   for (int i = 0; i < w * c; ++i) mid[i] = T(s[i]);
-  for (int x = -left; x < 0; ++x) {
-    int sx = border_index(x, w, border);
-    for (int k = 0; k < c; ++k) out[(x + left) * c + k] = sx < 0 ? fill : T(s[sx * c + k]);
-  }
-  for (int x = w; x < w + right; ++x) {
-    int sx = border_index(x, w, border);
-    for (int k = 0; k < c; ++k) out[(x + left) * c + k] = sx < 0 ? fill : T(s[sx * c + k]);
+  for (int j = 0; j < left + right; ++j) {  // the edge pixels, left then right: one loop body, one border_index
+    const int x = j < left ? j - left : w + j - left;
+    const int sx = border_index(x, w, border);
+    T* o = out + (x + left) * c;
+    for (int k = 0; k < c; ++k) o[k] = sx < 0 ? fill : T(s[sx * c + k]);
   }
 }
 

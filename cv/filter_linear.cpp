@@ -80,64 +80,6 @@ void f2d_run(const Image& src, const Image& dst, const float* k, int kh, int kw,
   if (src.depth == D_32F && dst.depth == D_32F) return RUN<float, float>(__VA_ARGS__);          \
   fail(ErrKind::TYPE, "linear filter: unsupported source/destination depth pair")
 
-// The 8U Gaussian's two passes, folded on the kernel's symmetry. The row pass stays in 16 bits (exact:
-// the kernel sums to 256). The column pass sums in float, which is exact too: every partial sum is at
-// most 255 * 2^16 < 2^24. Both are compiled for AVX2 as well and chosen at load time.
-MNNX_CV_CLONES void gauss_row_u8(const uint8_t* e, uint16_t* r, int n, int C, const uint16_t* k, int kw) {
-  const int h = kw / 2;
-  const uint16_t kc = k[h];
-  const uint8_t* m = e + h * C;
-  if (kw == 5) {
-    const uint16_t k0 = k[0], k1 = k[1];
-    for (int i = 0; i < n; ++i)
-      r[i] = uint16_t(kc * m[i] + k1 * uint16_t(m[i - C] + m[i + C]) + k0 * uint16_t(m[i - 2 * C] + m[i + 2 * C]));
-    return;
-  }
-  if (kw == 3) {
-    const uint16_t k0 = k[0];
-    for (int i = 0; i < n; ++i) r[i] = uint16_t(kc * m[i] + k0 * uint16_t(m[i - C] + m[i + C]));
-    return;
-  }
-  for (int i = 0; i < n; ++i) r[i] = uint16_t(kc * m[i]);
-  for (int j = 1; j <= h; ++j) {
-    const uint16_t kj = k[h - j];
-    const uint8_t *lo = m - j * C, *hi = m + j * C;
-    for (int i = 0; i < n; ++i) r[i] = uint16_t(r[i] + kj * uint16_t(lo[i] + hi[i]));
-  }
-}
-
-MNNX_CV_CLONES void gauss_col_u8(const uint16_t* const* rows, uint8_t* out, int n, const uint16_t* k, int kh) {
-  const int h = kh / 2;
-  const float kc = k[h];
-  const uint16_t* m = rows[h];
-  if (kh == 5) {
-    const float k0 = k[0], k1 = k[1];
-    const uint16_t *a0 = rows[0], *a1 = rows[1], *a3 = rows[3], *a4 = rows[4];
-    for (int i = 0; i < n; ++i) {
-      float s = kc * float(m[i]) + k1 * float(int(a1[i]) + a3[i]) + k0 * float(int(a0[i]) + a4[i]);
-      out[i] = uint8_t((int(s) + (1 << 15)) >> 16);
-    }
-    return;
-  }
-  if (kh == 3) {
-    const float k0 = k[0];
-    const uint16_t *a0 = rows[0], *a2 = rows[2];
-    for (int i = 0; i < n; ++i) {
-      float s = kc * float(m[i]) + k0 * float(int(a0[i]) + a2[i]);
-      out[i] = uint8_t((int(s) + (1 << 15)) >> 16);
-    }
-    return;
-  }
-  std::vector<float> acc(n);
-  for (int i = 0; i < n; ++i) acc[i] = kc * float(m[i]);
-  for (int j = 1; j <= h; ++j) {
-    const float kj = k[h - j];
-    const uint16_t *lo = rows[h - j], *hi = rows[h + j];
-    for (int i = 0; i < n; ++i) acc[i] += kj * float(int(lo[i]) + hi[i]);
-  }
-  for (int i = 0; i < n; ++i) out[i] = uint8_t((int(acc[i]) + (1 << 15)) >> 16);
-}
-
 }  // namespace
 
 void sep_filter(const Image& src, const Image& dst, const std::vector<float>& kx, const std::vector<float>& ky,
@@ -149,26 +91,6 @@ void sep_filter(const Image& src, const Image& dst, const std::vector<float>& kx
 void filter_2d(const Image& src, const Image& dst, const std::vector<float>& k, int kh, int kw, int ax, int ay,
                float delta, int border) {
   MNNX_LINEAR_DISPATCH(f2d_run, src, dst, k.data(), kh, kw, ax, ay, delta, border);
-}
-
-void gaussian_u8(const Image& src, const Image& dst, const std::vector<uint16_t>& kx,
-                 const std::vector<uint16_t>& ky, int border) {
-  const int C = src.c, WC = src.w * C, kw = int(kx.size()), kh = int(ky.size());
-  const int ax = kw / 2, ay = kh / 2;
-  parallel_for(src.h, kRowGrain, [&](int64_t y0, int64_t y1, int) {
-    std::vector<uint8_t> ext(size_t(src.w + kw - 1) * C);
-    std::vector<uint16_t> ring(size_t(kh) * WC);
-    std::vector<const uint16_t*> rows(kh);
-    int next = int(y0) - ay;
-    for (int y = int(y0); y < int(y1); ++y) {
-      for (; next < y - ay + kh; ++next) {
-        extend_row<uint8_t, uint8_t>(src, next, ax, kw - 1 - ax, border, uint8_t(0), ext.data());
-        gauss_row_u8(ext.data(), &ring[size_t(ring_slot(next, kh)) * WC], WC, C, kx.data(), kw);
-      }
-      for (int k = 0; k < kh; ++k) rows[k] = &ring[size_t(ring_slot(y - ay + k, kh)) * WC];
-      gauss_col_u8(rows.data(), dst.row<uint8_t>(y), WC, ky.data(), kh);
-    }
-  });
 }
 
 // 8U normalized box filter: exact integer row sums (16 bits while kw <= 257), a running column sum per

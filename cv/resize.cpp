@@ -92,6 +92,7 @@ void hresize(const T* S, WT* D, const Axis& x, int n) {
   for (int i = 0; i < n; ++i) {
     const int* tp = &x.tap[size_t(i) * K];
     WT acc = 0;
+    #pragma GCC unroll 4  // K taps: straight-line code per element
     for (int k = 0; k < K; ++k) {
       if constexpr (std::is_same_v<T, uint8_t>) acc += WT(S[tp[k]]) * x.iw[size_t(i) * K + k];
       else acc += S[tp[k]] * x.w[size_t(i) * K + k];
@@ -120,9 +121,7 @@ void shrink_row_u8(const uint8_t* S0, const uint8_t* S1, const int* t0, const in
   static const bool avx2 = __builtin_cpu_supports("avx2");
   // A gather at the right tap reads 4 - CN bytes beyond it.
   const int safe = (src_w - 2 - (CN == 1 ? 2 : CN == 3 ? 1 : 0)) * CN;
-  if (avx2)
-    for (; x + 8 <= w; x += 8)
-      if (!shrink8_u8<CN>(S0, S1, t0 + x, t1 + x, a + 2 * x, b0, b1, safe, D + x * CN)) break;
+  if (avx2) x = shrink_run_u8<CN>(S0, S1, t0, t1, a, b0, b1, safe, D, w);
 #endif
   for (; x < w; ++x)
     for (int c = 0; c < CN; ++c) {
@@ -212,6 +211,7 @@ void resize_separable(const Image& src, const Image& dst, double inv_sx, double 
         } else {
           for (int i = 0; i < n; ++i) {
             int64_t acc = 0;
+            #pragma GCC unroll 4  // K taps: straight-line code per element
             for (int k = 0; k < K; ++k) acc += int64_t(ib[k]) * rows[k][i];
             D[i] = sat_u8(int((acc + (int64_t(1) << 21)) >> 22));
           }
@@ -219,6 +219,7 @@ void resize_separable(const Image& src, const Image& dst, double inv_sx, double 
       } else {
         for (int i = 0; i < n; ++i) {
           WT acc = rows[0][i] * bw[0];
+          #pragma GCC unroll 4  // K taps: straight-line code per element
           for (int k = 1; k < K; ++k) acc += rows[k][i] * bw[k];
           D[i] = acc;
         }
@@ -236,6 +237,7 @@ template <int CN>
   const int n = 2 * w * CN;
   for (int i = 0; i < n - CN; ++i) pair[i] = uint16_t(A[i] + B[i] + A[i + CN] + B[i + CN] + 2);
   for (int x = 0; x < w - 1; ++x)
+#pragma GCC unroll 4  // straight-line channels: the vectorizer then sees one strided group
     for (int c = 0; c < CN; ++c) D[x * CN + c] = uint8_t(pair[2 * x * CN + c] >> 2);
   for (int c = 0; c < CN; ++c) {
     const int o = n - 2 * CN + c;

@@ -44,6 +44,7 @@ __attribute__((target("avx2"))) inline bool shrink8_u8(const uint8_t* S0, const 
   // Betas are in [0, 2048] and (h >> 4) < 32768: the int16 high product is exactly (b * (h >> 4)) >> 16.
   const __m256i vb0 = _mm256_set1_epi32(b0), vb1 = _mm256_set1_epi32(b1), two = _mm256_set1_epi32(2);
   __m256i packed = _mm256_setzero_si256();
+#pragma GCC unroll 4  // constant shifts and shuffle masks per channel (-O2 would keep the loop)
   for (int c = 0; c < CN; ++c) {
     const __m256i h0 = _mm256_madd_epi16(pair_epi16(g00, g01, c), ap);
     const __m256i h1 = _mm256_madd_epi16(pair_epi16(g10, g11, c), ap);
@@ -54,6 +55,17 @@ __attribute__((target("avx2"))) inline bool shrink8_u8(const uint8_t* S0, const 
   }
   store8_u8<CN>(packed, D);
   return true;
+}
+
+// shrink8_u8 over the row's groups of 8 until one is not safe; returns the first pixel not written. One
+// AVX2 function per row keeps shrink8_u8 inlined.
+template <int CN>
+__attribute__((target("avx2"))) int shrink_run_u8(const uint8_t* S0, const uint8_t* S1, const int* t0, const int* t1,
+                                                  const short* a, short b0, short b1, int safe, uint8_t* D, int w) {
+  int x = 0;
+  for (; x + 8 <= w; x += 8)
+    if (!shrink8_u8<CN>(S0, S1, t0 + x, t1 + x, a + 2 * x, b0, b1, safe, D + x * CN)) break;
+  return x;
 }
 
 }  // namespace mnnx::cv

@@ -63,12 +63,12 @@ __attribute__((noinline)) void sample_pixel(const Image& src, T* D, int x0, int 
   }
 }
 
-// One destination row from its source coordinates. K taps per axis starting K/2-1 left of floor(x).
-// First a vectorizable pass splits every coordinate into a whole pixel and a fraction (xs/ys are
-// overwritten with the fractions); then linear pixels whose taps are all inside take the short path.
-template <class T, int CN, int K>
-MNNX_CV_CLONES void sample_row(const Image& src, T* D, float* xs, float* ys, int* ix, int* iy, int n, const Sampling& s) {
-  const int cn = CN ? CN : src.cn;
+// Splits every coordinate into its first tap (K taps per axis starting K/2-1 left of floor(x)) and a
+// fraction, overwriting xs/ys with the fractions. The only loop here that vectorizes well, and only
+// with SSE4.1's rounding: hence the AVX2 clone (the sampling code around it is scalar or intrinsics).
+template <int K>
+MNNX_CV_CLONES void split_coords(float* __restrict xs, float* __restrict ys, int* __restrict ix, int* __restrict iy,
+                                 int n) {
   for (int i = 0; i < n; ++i) {
     const float fx = safe_coord(xs[i]), fy = safe_coord(ys[i]);
     const float bx = K == 1 ? std::nearbyint(fx) : std::floor(fx), by = K == 1 ? std::nearbyint(fy) : std::floor(fy);
@@ -76,6 +76,14 @@ MNNX_CV_CLONES void sample_row(const Image& src, T* D, float* xs, float* ys, int
     ix[i] = int(bx) - kLead, iy[i] = int(by) - kLead;
     xs[i] = fx - bx, ys[i] = fy - by;
   }
+}
+
+// One destination row from its source coordinates: linear pixels whose taps are all inside take the
+// short path (8 at a time with AVX2 gathers for uint8), the others sample_pixel.
+template <class T, int CN, int K>
+void sample_row(const Image& src, T* D, float* xs, float* ys, int* ix, int* iy, int n, const Sampling& s) {
+  const int cn = CN ? CN : src.cn;
+  split_coords<K>(xs, ys, ix, iy, n);
   const unsigned xlim = unsigned(src.w - K), ylim = unsigned(src.h - K);
   const bool fits = src.w >= K && src.h >= K;
   auto one = [&](int i) {
@@ -108,9 +116,12 @@ MNNX_CV_CLONES void sample_row(const Image& src, T* D, float* xs, float* ys, int
   if constexpr (std::is_same_v<T, uint8_t> && K == 2 && CN != 0) {
     if (avx2 && fits && src.w >= 2 + kSlack && src.step * int64_t(src.h) < (int64_t(1) << 31)) {
       const unsigned safe_x = unsigned(src.w - 2 - kSlack);
-      for (; i + 8 <= n; i += 8)
-        if (!lerp8_u8<CN>(src.row<uint8_t>(0), int(src.step), ix + i, iy + i, xs + i, ys + i, safe_x, ylim, D + i * cn))
-          for (int k = i; k < i + 8; ++k) one(k);
+      for (;;) {  // AVX2 runs of 8-pixel groups; a group with a tap outside goes pixel by pixel
+        i = lerp_run_u8<CN>(src.row<uint8_t>(0), int(src.step), ix, iy, xs, ys, safe_x, ylim, D, i, n);
+        if (i + 8 > n) break;
+        for (int k = i; k < i + 8; ++k) one(k);
+        i += 8;
+      }
     }
   }
 #endif

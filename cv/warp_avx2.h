@@ -40,6 +40,7 @@ __attribute__((target("avx2"))) inline bool lerp8_u8(const uint8_t* base, int st
   }
   const __m256 fx = _mm256_loadu_ps(ax), fy = _mm256_loadu_ps(ay);
   __m256i packed = _mm256_setzero_si256();
+#pragma GCC unroll 4  // constant shifts and shuffle masks per channel (-O2 would keep the loop)
   for (int c = 0; c < CN; ++c) {
     const __m256 p00 = byte_ps(g00, c), p01 = byte_ps(g01, c), p10 = byte_ps(g10, c), p11 = byte_ps(g11, c);
     const __m256 v0 = _mm256_add_ps(p00, _mm256_mul_ps(fx, _mm256_sub_ps(p01, p00)));
@@ -49,6 +50,17 @@ __attribute__((target("avx2"))) inline bool lerp8_u8(const uint8_t* base, int st
   }
   store8_u8<CN>(packed, D);
   return true;
+}
+
+// lerp8_u8 over groups of 8 from pixel i while they are safe; returns where it stopped (the first
+// unsafe group, or fewer than 8 pixels left). One AVX2 function per row keeps lerp8_u8 inlined.
+template <int CN>
+__attribute__((target("avx2"))) int lerp_run_u8(const uint8_t* base, int step, const int* ix, const int* iy,
+                                                const float* ax, const float* ay, unsigned xlim, unsigned ylim,
+                                                uint8_t* D, int i, int n) {
+  for (; i + 8 <= n; i += 8)
+    if (!lerp8_u8<CN>(base, step, ix + i, iy + i, ax + i, ay + i, xlim, ylim, D + i * CN)) break;
+  return i;
 }
 
 }  // namespace mnnx::cv

@@ -253,3 +253,23 @@ def test_bad_input_raises_cv_error(call):
     assert issubclass(error, Exception)
     with pytest.raises(error):
         call()
+
+
+@pytest.fixture(params=["native", "generic"])
+def cv_isa(request):
+    """The AVX2 kernels and the baseline ones (CPUs without AVX2), each against cv2."""
+    import mnnx.debug
+    original = mnnx.debug.isa()
+    if request.param == "generic":
+        mnnx.debug.force_isa("generic")
+    yield request.param
+    mnnx.debug.force_isa(original)
+
+
+@pytest.mark.parametrize("ksize", [(1, 1), (3, 3), (5, 5), (7, 3), (3, 9), (11, 11), (15, 1)])
+def test_gaussian_u8_both_paths(cv_isa, ksize):
+    rng = np.random.RandomState(5)
+    for img in (PHOTOS["bgr"], PHOTOS["coins"], PHOTOS["bgra"], rng.randint(0, 256, (9, 4, 3)).astype(np.uint8),
+                np.full((3, 70), 255, np.uint8)):
+        for border in BORDERS + [cv2.BORDER_WRAP]:
+            same(mcv.GaussianBlur(img, ksize, 0, borderType=border), cv2.GaussianBlur(img, ksize, 0, borderType=border))

@@ -138,3 +138,21 @@ def test_bad_input_raises_cv_error(call):
     from mnnx.cv._fcommon import error
     with pytest.raises(error):
         call()
+
+
+@pytest.mark.parametrize("isa", ["native", "generic"])
+def test_threshold_nan_and_both_paths(isa):
+    """cv2 tests s <= t for BINARY_INV and TOZERO, s > t for the others: NaN lands accordingly."""
+    import mnnx.debug
+    original = mnnx.debug.isa()
+    if isa == "generic":
+        mnnx.debug.force_isa("generic")
+    try:
+        f = (BGR.astype(np.float32) - 100).ravel()[:1001].reshape(7, 143)
+        f[::2, ::5] = np.nan
+        for img in (f, BGR, GRAY):
+            for type_ in range(5):
+                r1, r2 = mcv.threshold(img, 20.5, 200, type_), cv2.threshold(img, 20.5, 200, type_)
+                np.testing.assert_array_equal(np.asarray(r1[1]), r2[1])
+    finally:
+        mnnx.debug.force_isa(original)

@@ -2,6 +2,7 @@
 
 Every function takes a numpy array or an mnnx Var (2-D gray or (h, w, c) with 1..4 channels) and returns
 the same kind; arguments are checked here, before native code runs, and bad ones raise mnnx.cv.error."""
+import functools
 import math
 
 import numpy as np
@@ -131,6 +132,7 @@ def _gaussian_exact(n, sigma):
     return k
 
 
+@functools.lru_cache(maxsize=64)  # a tuple: cached results must not be mutable
 def _gaussian_fixed(n, sigma):
     """cv2's 8-bit kernel: 1/256 units chosen with error diffusion, the center taking the remainder."""
     k = _gaussian_exact(n, sigma)
@@ -143,7 +145,7 @@ def _gaussian_fixed(n, sigma):
         out[i] = out[n - 1 - i] = v
         total += v
     out[n // 2] = 256 - 2 * total
-    return out
+    return tuple(out)
 
 
 def getGaussianKernel(ksize, sigma, ktype=CV_64F):

@@ -1,5 +1,7 @@
 """cv2's threshold family, histograms, normalization and per-pixel arithmetic. threshold runs on a native
 kernel (cv/threshold.cpp); the rest are short numpy compositions with cv2's rounding and saturation."""
+import math
+
 import numpy as np
 
 from .. import _C
@@ -74,8 +76,8 @@ def threshold(src, thresh, maxval, type, dst=None):  # noqa: A002 (cv2's name)
         thresh = _otsu(im.a) if auto == THRESH_OTSU else _triangle(im.a)
     out = im.empty()
     if im.dtype == np.uint8:
-        t = int(np.floor(thresh))
-        m = int(np.rint(maxval)) if base != THRESH_TRUNC else t
+        t = math.floor(thresh)
+        m = round(maxval) if base != THRESH_TRUNC else t  # round: half to even, as np.rint
         m = min(max(m, 0), 255)
         thresh = float(t)
         if t < 0 or t >= 255:  # cv2's constant or copy shortcuts
