@@ -55,12 +55,15 @@ def _nll_from_logp(logp, target, weight, ignore_index, reduction, smoothing=0.0)
     if tuple(t.shape) != want:
         raise ValueError(f"Expected target of shape {want} for input of shape {tuple(logp.shape)}, got {tuple(t.shape)}")
     tv = _np.asarray(t)  # targets are data: an out-of-range class would silently pick nothing
-    bad = (tv != ignore_index) & ((tv < 0) | (tv >= n_classes))
-    if bad.any():
-        raise IndexError(f"Target {int(tv[bad].flat[0])} is out of bounds.")
-    ignored = int(_np.count_nonzero(tv == ignore_index))
+    lo, hi = (int(tv.min()), int(tv.max())) if tv.size else (0, -1)
+    ignored = 0
+    if lo < 0 or hi >= n_classes or lo <= ignore_index <= hi:  # the common case needs only the range
+        bad = (tv != ignore_index) & ((tv < 0) | (tv >= n_classes))
+        if bad.any():
+            raise IndexError(f"Target {int(tv[bad].flat[0])} is out of bounds.")
+        ignored = int(_np.count_nonzero(tv == ignore_index))
     tk = _C.reshape(t, list(t.shape[:cax]) + [1] + list(t.shape[cax:]))
-    classes = _C.iota(list(logp.shape), cax, t._dtype_char)
+    classes = _C.iota([1] * cax + [n_classes] + [1] * (logp.ndim - cax - 1), cax, t._dtype_char)  # broadcasts
     hit = classes == tk  # an ignored target matches no class in range, unless ignore_index is a class:
     valid = cast(t != ignore_index, logp.dtype) if ignored else None  # masked then (only when present)
 
