@@ -115,6 +115,14 @@ BackwardWalk walk_backward(const std::vector<NodeP>& roots, const std::vector<No
     w.key.push_back(id);
     w.key.push_back(static_cast<int64_t>(n->inputs.size()));
     for (auto& in : n->inputs) w.key.push_back(s.discover(in));
+    for (auto& in : n->inputs) {
+      // a rule may look one level into an input that takes no gradient (where's rule asks whether
+      // its condition compares the selected value), so that level is part of the structure too
+      if (in->requires_grad() || !expanded.emplace(in.get(), true).second) continue;
+      w.key.push_back(-7);
+      w.key.push_back(static_cast<int64_t>(in->inputs.size()));
+      for (auto& sub : in->inputs) w.key.push_back(s.discover(sub));
+    }
     for (auto it = n->inputs.rbegin(); it != n->inputs.rend(); ++it)
       if ((*it)->requires_grad() && !expanded.count(it->get())) stack.push_back(it->get());
   }

@@ -1,7 +1,8 @@
 // A backward pass recorded once per forward-graph structure and replayed as node clones.
 //
 // The VJP rules (src/mnnx/autograd/_rules.py) see only the structure of the graph they walk: each
-// node's op, attributes, shape and dtype, and those of its direct inputs. So the backward graph the
+// node's op, attributes, shape and dtype, those of its direct inputs, and for an input that takes
+// no gradient, which nodes it reads. So the backward graph the
 // rules emit for one structure is the same for every graph of that structure, up to which forward
 // nodes it reads. A training step rebuilt each iteration walks the rules once; later steps clone
 // the recorded nodes onto the new forward graph (no Python per op), and the clone is structurally
@@ -16,7 +17,7 @@ namespace mnnx {
 
 // The walk of one backward call: the nodes the rules can see, numbered in a deterministic order
 // (the seeds first, then a depth-first walk over the nodes that require grad, each adding its direct
-// inputs), and the structural key of all that.
+// inputs and the inputs of those that take no gradient), and the structural key of all that.
 struct BackwardWalk {
   std::vector<NodeP> known;
   std::vector<int32_t> walked;   // known indices of the nodes that require grad (retain_graph=False frees them)

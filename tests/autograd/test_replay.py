@@ -1,6 +1,8 @@
 """The backward graph recorded per forward structure and replayed on later steps (autograd/replay.h):
 replayed gradients against torch and against the rules walked afresh, and the cases where the
 recording must not be reused (other structure, buffers shared differently, retain_graph=False)."""
+import io
+
 import numpy as np
 import pytest
 
@@ -149,3 +151,30 @@ def test_scalar_values_are_part_of_the_structure():
     for c in (2.0, 3.0, 5.0):
         g = mnnx.grad(mnp.sum(w * c), [w])[0]
         np.testing.assert_array_equal(np.asarray(g), [c, c])
+
+
+def test_where_on_another_arrays_condition_is_not_taken_for_relu():
+    # relu's rule reads its output when the condition compares the selected value itself; a condition
+    # on another array of the same shape and dtype must neither take that path nor replay its recording
+    b = mnnx.tensor(np.array([-1.0, 2.0, -3.0, 4.0]), requires_grad=True)
+    o = mnp.asarray(np.array([1.0, -2.0, -3.0, 4.0]))
+    for on_self in (True, False, True, False):
+        c = (b <= 0) if on_self else (o <= 0)
+        g = mnnx.grad(mnp.sum(mnp.where(c, 0.0, b) * 3.0), [b])[0]
+        mask = np.asarray(b) <= 0 if on_self else np.asarray(o) <= 0
+        np.testing.assert_array_equal(np.asarray(g), np.where(mask, 0.0, 3.0))
+
+
+def test_relu_backward_reads_the_output_so_bias_and_relu_fuse_into_the_gemm():
+    rng = np.random.default_rng(2)
+    x = mnp.asarray(rng.standard_normal((8, 5)).astype(np.float32))
+    w = mnnx.tensor(rng.standard_normal((5, 6)).astype(np.float32), requires_grad=True)
+    b = mnnx.tensor(rng.standard_normal(6).astype(np.float32), requires_grad=True)
+    w2 = mnp.asarray(rng.standard_normal((6, 3)).astype(np.float32))
+    loss = mnp.sum(F.relu(x @ w + b) @ w2)  # the relu output is a GEMM operand: it is materialized
+    gw, gb = mnnx.grad(loss, [w, b])
+    text = mnnx.debug.explain(loss, gw, gb, file=io.StringIO())
+    first = text.splitlines()[1]
+    assert "dense matmul" in first and "fused epilogue" in first, text
+    pre = np.asarray(x) @ np.asarray(w) + np.asarray(b)
+    np.testing.assert_allclose(np.asarray(gb), np.where(pre > 0, np.asarray(w2).sum(1), 0.0).sum(0), rtol=1e-5)

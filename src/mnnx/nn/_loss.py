@@ -71,7 +71,12 @@ def _nll_from_logp(logp, target, weight, ignore_index, reduction, smoothing=0.0)
         return v if valid is None else v * valid
     w = _class_weight(weight, n_classes, logp.ndim, logp.dtype) if weight is not None else None
     # a selection, not a product with a one-hot: -inf log-probabilities elsewhere stay out of it
-    loss = masked(-_C.reduce(OPS["sum"], mnp.where(hit, logp if w is None else logp * w, 0.0), [cax], False))
+    picked = mnp.where(hit, logp if w is None else logp * w, 0.0)
+    if valid is None and w is None and not smoothing and reduction != "none":
+        # the common case: one reduction over everything (fewer ops to build and differentiate)
+        total = _C.reduce(OPS["sum"], picked, list(range(logp.ndim)), False)
+        return -total if reduction == "sum" else total / float(-tv.size)
+    loss = masked(-_C.reduce(OPS["sum"], picked, [cax], False))
     if smoothing:
         smooth = masked(-_C.reduce(OPS["sum"], logp if w is None else logp * w, [cax], False))
     if reduction == "none":
