@@ -44,11 +44,12 @@ uint64_t hash_key(const std::vector<int64_t>& k) {
   return h;
 }
 
-const Tape* find(const BackwardWalk& w) {
+// shared: a replay that realizes a long chain lets go of the GIL, and another thread may clear the cache
+std::shared_ptr<const Tape> find(const BackwardWalk& w) {
   auto it = cache().map.find(hash_key(w.key));
   if (it == cache().map.end()) return nullptr;
   for (auto& [k, t] : it->second)
-    if (k == w.key) return t.get();
+    if (k == w.key) return t;
   return nullptr;
 }
 
@@ -93,7 +94,10 @@ struct Walker {
 BackwardWalk walk_backward(const std::vector<NodeP>& roots, const std::vector<NodeP>& seeds,
                            const std::vector<NodeP>* targets) {
   BackwardWalk w;
+  w.known.reserve(64);
+  w.key.reserve(1024);
   Walker s{w, {}, {}};
+  s.index.reserve(128);
   w.key.push_back(static_cast<int64_t>(seeds.size()));
   for (auto& sd : seeds) s.discover(sd);
   w.key.push_back(-3);
@@ -142,7 +146,7 @@ BackwardWalk walk_backward(const std::vector<NodeP>& roots, const std::vector<No
 
 bool replay_backward(const BackwardWalk& w, std::vector<NodeP>& grads, std::vector<NodeP>& leaves) {
   if (!w.cacheable) return false;
-  const Tape* t = find(w);
+  std::shared_ptr<const Tape> t = find(w);
   if (!t) {
     ++cache().misses;
     return false;

@@ -229,7 +229,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     for k, x in enumerate(inputs):
         if not isinstance(x, Var):
             raise TypeError(f"grad: inputs[{k}] is a {type(x).__name__}, not an mnnx array")
-        if x.dtype.kind != "f":
+        if x._dtype_char not in "efd":
             raise TypeError(f"grad: inputs[{k}] has dtype {x.dtype}; only floating-point arrays have gradients")
         if not _C.ag_requires_grad(x):
             raise RuntimeError("One of the differentiated Tensors does not require grad")
