@@ -124,6 +124,7 @@ BackwardWalk walk_backward(const std::vector<NodeP>& roots, const std::vector<No
       // its condition compares the selected value), so that level is part of the structure too
       if (in->requires_grad() || !expanded.emplace(in.get(), true).second) continue;
       w.key.push_back(-7);
+      w.key.push_back(s.index.at(in.get()));
       w.key.push_back(static_cast<int64_t>(in->inputs.size()));
       for (auto& sub : in->inputs) w.key.push_back(s.discover(sub));
     }
