@@ -84,6 +84,8 @@ void naive_f16(const DenseIn& a, const DenseIn& b, char* out, int64_t M, int64_t
 
 }  // namespace
 
+constexpr int64_t kThreadedMatmulWork = int64_t(1) << 18;
+
 void run_MATMUL(const std::vector<int64_t>&, const std::vector<DenseIn>& in, const DenseOut& out, const DenseEpilogue* ep) {
   const DenseIn &a = in[0], &b = in[1];
   int nd = static_cast<int>(out.shape.size());
@@ -136,7 +138,9 @@ void run_MATMUL(const std::vector<int64_t>&, const std::vector<DenseIn>& in, con
       for (int64_t t = t0; t < t1; ++t) one(t, false);
     });
   } else {
-    for (int64_t t = 0; t < batch; ++t) one(t, true);
+    // a GEMM of a few hundred thousand multiply-adds takes microseconds: waking the pool costs more
+    bool threaded = M * N * K >= kThreadedMatmulWork;
+    for (int64_t t = 0; t < batch; ++t) one(t, threaded);
   }
 }
 

@@ -3,14 +3,28 @@
 #include <nanobind/nanobind.h>
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/string.h>
+#include <nanobind/stl/tuple.h>
 #include <nanobind/stl/vector.h>
 
+#include "autograd/replay.h"
 #include "nn/conv_grad.h"
 #include "src/mnnx/_C/var.h"
 
 namespace nb = nanobind;
 
 namespace mnnx {
+
+namespace {
+
+std::vector<NodeP> nodes_of(const std::vector<const Var*>& vs) {
+  std::vector<NodeP> r;
+  for (auto* v : vs) r.push_back(v->node);
+  return r;
+}
+
+NodeP node_or_null(nb::handle h) { return h.is_none() ? nullptr : nb::cast<const Var&>(h).node; }
+
+}  // namespace
 
 void init_autograd(nb::module_& m) {
   m.def("set_grad_enabled", &set_grad_enabled);
@@ -38,10 +52,40 @@ void init_autograd(nb::module_& m) {
   });
   // backward with retain_graph=False: realized results forget how they were computed (views keep
   // their input: they hold no saved values)
-  m.def("ag_free_graph", [](const Var& v) {
-    Node& n = *v.node;
-    if (n.realized() && n.grad_role == Node::Grad::OP && op_kind(n.op) != OpKind::MOVE) n.inputs.clear();
+  m.def("ag_free_graph", [](const Var& v) { free_graph(*v.node); });
+  // a backward pass recorded per graph structure (autograd/replay.h)
+  nb::class_<BackwardWalk>(m, "BackwardWalk")
+      .def("replay", [](const BackwardWalk& w) -> nb::object {
+        std::vector<NodeP> grads, leaves;
+        if (!replay_backward(w, grads, leaves)) return nb::none();
+        nb::list r;
+        for (size_t i = 0; i < grads.size(); ++i) {
+          nb::object g = grads[i] ? nb::cast(Var(grads[i])) : nb::none();
+          if (w.leaves_mode) r.append(nb::make_tuple(Var(leaves[i]), g));
+          else r.append(g);
+        }
+        return r;
+      })
+      .def("record", [](const BackwardWalk& w, nb::list grads, nb::list leaves) {
+        std::vector<NodeP> gs, ls;
+        for (nb::handle g : grads) gs.push_back(node_or_null(g));
+        for (nb::handle l : leaves) ls.push_back(node_or_null(l));
+        record_backward(w, gs, ls);
+      })
+      .def("free_graph", [](const BackwardWalk& w) {
+        for (int32_t i : w.walked) free_graph(*w.known[i]);
+      });
+  m.def("ag_walk", [](std::vector<const Var*> roots, std::vector<const Var*> seeds,
+                      std::optional<std::vector<const Var*>> targets) {
+    std::vector<NodeP> ts;
+    if (targets) ts = nodes_of(*targets);
+    return walk_backward(nodes_of(roots), nodes_of(seeds), targets ? &ts : nullptr);
+  }, nb::arg("roots"), nb::arg("seeds"), nb::arg("targets").none());
+  m.def("ag_replay_info", [] {
+    ReplayInfo i = replay_info();
+    return std::make_tuple(i.hits, i.misses, i.tapes);
   });
+  m.def("ag_replay_clear", &replay_clear);
   m.def("ag_grad", [](const Var& v) -> std::optional<Var> {
     if (!v.node->grad) return std::nullopt;
     return Var(v.node->grad);

@@ -173,6 +173,23 @@ def _backprop(roots, seeds, targets, retain_graph):
     return found, leaves
 
 
+# A step rebuilt identically each iteration runs the rules once: the backward graph they built is
+# recorded per forward structure and cloned onto later graphs in C++ (autograd/replay.h). Only
+# first-order passes are recorded; create_graph=True always walks the rules.
+def _replayed(roots, seeds, targets, retain_graph, create_graph):
+    """(walk, gradients): the recorded gradients for this structure (per target, or (leaf, grad)
+    pairs) and walk None; or gradients None and the walk to record the rules' result under."""
+    if create_graph:
+        return None, None
+    walk = _C.ag_walk(roots, seeds, targets)
+    out = walk.replay()
+    if out is None:
+        return walk, None
+    if not retain_graph:
+        walk.free_graph()
+    return None, out
+
+
 def _as_list(x):
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
@@ -212,22 +229,23 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     for k, x in enumerate(inputs):
         if not isinstance(x, Var):
             raise TypeError(f"grad: inputs[{k}] is a {type(x).__name__}, not an mnnx array")
-        if x.dtype.kind != "f":
+        if x._dtype_char not in "efd":
             raise TypeError(f"grad: inputs[{k}] has dtype {x.dtype}; only floating-point arrays have gradients")
         if not _C.ag_requires_grad(x):
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     retain = True if retain_graph is None else retain_graph
     with set_grad_enabled(create_graph):
         seeds = _seeds(outputs, grad_outputs)
-        ids = [_C.ag_node_id(x) for x in inputs]
-        found, _ = _backprop(outputs, seeds, set(ids), retain)
-    result = []
-    for x, i in zip(inputs, ids):
-        g = found.get(i)
-        if g is None and not allow_unused:
-            raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. "
-                               "Set allow_unused=True if this is the desired behavior.")
-        result.append(g)
+        walk, result = _replayed(outputs, seeds, inputs, retain, create_graph)
+        if result is None:
+            ids = [_C.ag_node_id(x) for x in inputs]
+            found, _ = _backprop(outputs, seeds, set(ids), retain)
+            result = [found.get(i) for i in ids]
+            if walk is not None:
+                walk.record(result, [])
+    if not allow_unused and any(g is None for g in result):
+        raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. "
+                           "Set allow_unused=True if this is the desired behavior.")
     return tuple(result)
 
 
@@ -239,13 +257,18 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False):
     retain = True if retain_graph is None else retain_graph
     with set_grad_enabled(create_graph):
         seeds = _seeds(outputs, grad_tensors)
-        found, leaves = _backprop(outputs, seeds, None, retain)
+        walk, pairs = _replayed(outputs, seeds, None, retain, create_graph)
+        if pairs is None:
+            found, leaves = _backprop(outputs, seeds, None, retain)
+            pairs = [(leaves[i], g) for i, g in found.items()]
+            del found, leaves
+            if walk is not None:
+                walk.record([g for _, g in pairs], [v for v, _ in pairs])
         new = []
-        for i, g in found.items():
-            leaf = leaves[i]
+        for leaf, g in pairs:
             old = _C.ag_grad(leaf)
             new.append((leaf, g if old is None else old + g))
-    del found, leaves, seeds
+    del pairs, seeds
     _C.realize([g for _, g in new] + [y for y in outputs if isinstance(y, Var)])  # one plan: the outputs too
     if not retain:
         for y in outputs:

@@ -193,9 +193,23 @@ def _fmin(y, g, a, b):
     return mnp.where(to_a, g, 0.0), mnp.where(to_a, 0.0, g)
 
 
+def _clamps_below(c, a, b):
+    """c is `b <= a` for a constant a: where(c, a, b) is relu-like (max(b, a), NaN passing)."""
+    if c._op != "less_equal" or a._op != "scalar":
+        return False
+    cin = _C.ag_inputs(c)
+    return (len(cin) == 2 and _C.ag_node_id(cin[0]) == _C.ag_node_id(b) and cin[1]._op == "scalar"
+            and cin[1]._dtype_char == a._dtype_char and _C.ag_eps(cin[1]) == _C.ag_eps(a))
+
+
 @rule("where")
 def _where(y, g, ins):
     c, a, b = ins
+    if _clamps_below(c, a, b):
+        # relu: b <= a exactly where y <= a (NaN included), so the backward pass reads y, which it keeps
+        # anyway, instead of b: then b is read only by the forward where, and a GEMM producing it
+        # fuses bias and relu into its epilogue
+        c = y <= a
     return [None, sum_to(mnp.where(c, g, 0.0), a.shape), sum_to(mnp.where(c, 0.0, g), b.shape)]
 
 

@@ -55,12 +55,15 @@ def _nll_from_logp(logp, target, weight, ignore_index, reduction, smoothing=0.0)
     if tuple(t.shape) != want:
         raise ValueError(f"Expected target of shape {want} for input of shape {tuple(logp.shape)}, got {tuple(t.shape)}")
     tv = _np.asarray(t)  # targets are data: an out-of-range class would silently pick nothing
-    bad = (tv != ignore_index) & ((tv < 0) | (tv >= n_classes))
-    if bad.any():
-        raise IndexError(f"Target {int(tv[bad].flat[0])} is out of bounds.")
-    ignored = int(_np.count_nonzero(tv == ignore_index))
+    lo, hi = (int(tv.min()), int(tv.max())) if tv.size else (0, -1)
+    ignored = 0
+    if lo < 0 or hi >= n_classes or lo <= ignore_index <= hi:  # the common case needs only the range
+        bad = (tv != ignore_index) & ((tv < 0) | (tv >= n_classes))
+        if bad.any():
+            raise IndexError(f"Target {int(tv[bad].flat[0])} is out of bounds.")
+        ignored = int(_np.count_nonzero(tv == ignore_index))
     tk = _C.reshape(t, list(t.shape[:cax]) + [1] + list(t.shape[cax:]))
-    classes = _C.iota(list(logp.shape), cax, t._dtype_char)
+    classes = _C.iota([1] * cax + [n_classes] + [1] * (logp.ndim - cax - 1), cax, t._dtype_char)  # broadcasts
     hit = classes == tk  # an ignored target matches no class in range, unless ignore_index is a class:
     valid = cast(t != ignore_index, logp.dtype) if ignored else None  # masked then (only when present)
 
@@ -68,7 +71,12 @@ def _nll_from_logp(logp, target, weight, ignore_index, reduction, smoothing=0.0)
         return v if valid is None else v * valid
     w = _class_weight(weight, n_classes, logp.ndim, logp.dtype) if weight is not None else None
     # a selection, not a product with a one-hot: -inf log-probabilities elsewhere stay out of it
-    loss = masked(-_C.reduce(OPS["sum"], mnp.where(hit, logp if w is None else logp * w, 0.0), [cax], False))
+    picked = mnp.where(hit, logp if w is None else logp * w, 0.0)
+    if valid is None and w is None and not smoothing and reduction != "none":
+        # the common case: one reduction over everything (fewer ops to build and differentiate)
+        total = _C.reduce(OPS["sum"], picked, list(range(logp.ndim)), False)
+        return -total if reduction == "sum" else total / float(-tv.size)
+    loss = masked(-_C.reduce(OPS["sum"], picked, [cax], False))
     if smoothing:
         smooth = masked(-_C.reduce(OPS["sum"], logp if w is None else logp * w, [cax], False))
     if reduction == "none":
