@@ -133,7 +133,11 @@ void run(const GemmArgs& g, bool threaded) {
       // B's panels are packed on demand by the first task to need each (the others wait for it or
       // find it done), so packing and multiplying share one dispatch; tasks of different row blocks
       // start at different panels, so in a balanced run nobody waits
-      for (int64_t p = 0; p < npanels; ++p) ready[p].store(prepacked ? 2 : 0, std::memory_order_relaxed);
+      // ... except a large block (over 4 MiB of B), which the threads pack together first and then walk
+      // in one order (at n = 2048 this was up to 2% faster than packing on demand)
+      const bool upfront = !prepacked && nt > 1 && kc * nc * int64_t(sizeof(T)) > (int64_t(4) << 20);
+      if (upfront) parallel_for(npanels, 1, pack);
+      for (int64_t p = 0; p < npanels; ++p) ready[p].store(prepacked || upfront ? 2 : 0, std::memory_order_relaxed);
       auto panel = [&](int64_t p) -> const T* {
         if (prepacked) return prepacked + (j0 / nr + p) * K * nr + k0 * nr;
         int st = ready[p].load(std::memory_order_acquire), zero = 0;
@@ -161,7 +165,7 @@ void run(const GemmArgs& g, bool threaded) {
           int64_t pbeg = js * panels_per, pend = std::min(npanels, pbeg + panels_per);
           if (pbeg >= pend) continue;
           if (packed_block != ib) { pack_a<T>(mk, A, g.rsa, g.csa, i0, m, k0, kc, mr, g.negate, Ap); packed_block = ib; }
-          const int64_t cnt = pend - pbeg, rot = ib * cnt / mblocks;
+          const int64_t cnt = pend - pbeg, rot = prepacked || upfront ? 0 : ib * cnt / mblocks;
           for (int64_t q = 0; q < cnt; ++q) {
             const int64_t p = pbeg + (q + rot) % cnt;
             int64_t jj = p * nr, w = std::min<int64_t>(nr, nc - jj);
