@@ -103,7 +103,8 @@ void run(const GemmArgs& g, bool threaded) {
   }
   int nt = threaded ? num_threads() : 1;
   // row blocks: at least one per thread when there are rows enough, each a multiple of mr
-  int64_t mblocks = std::max<int64_t>((M + kMC - 1) / kMC, std::min<int64_t>(nt, (M + mr - 1) / mr));
+  const int64_t mcl = kMC * 4 / int64_t(sizeof(T));  // the same bytes of A per block for float64
+  int64_t mblocks = std::max<int64_t>((M + mcl - 1) / mcl, std::min<int64_t>(nt, (M + mr - 1) / mr));
   if (mblocks > nt) mblocks = (mblocks + nt - 1) / nt * nt;  // whole rounds: no thread idles at the end
   int64_t mc = ((M + mblocks - 1) / mblocks + mr - 1) / mr * mr;
   mblocks = (M + mc - 1) / mc;
