@@ -21,7 +21,7 @@ namespace {
 // Zen 4, fewer, deeper slices (fewer passes over C) beat an L1-sized micro-panel: SGEMM 210 vs 195
 // GFLOP/s at n = 1024, DGEMM 103 vs 97.
 constexpr int64_t kKC = 1024;
-constexpr int64_t kMC = 192;   // rows of a packed A block (kMC x kKC in L2)
+constexpr int64_t kMC = 192;   // rows of a packed float32 A block (kMC x kKC: 768 KiB of the 1 MiB L2)
 constexpr int64_t kNC = 3072;  // columns of a packed B block (in L3)
 
 
