@@ -132,8 +132,9 @@ void run(const GemmArgs& g, bool threaded) {
       };
       const T* prepacked = static_cast<const T*>(g.b_packed);
       // B's panels are packed on demand by the first task to need each (the others wait for it or
-      // find it done), so packing and multiplying share one dispatch; tasks of different row blocks
-      // start at different panels, so in a balanced run nobody waits
+      // find it done), so packing and multiplying share one dispatch; the first round's tasks start
+      // evenly spaced (thread t at panel t * cnt / nt), so each thread packs an equal share and
+      // nobody waits (spacing by row block instead left one thread packing 3/4 of B at n = 512)
       // ... except a large block (over 4 MiB of B), which the threads pack together first and then walk
       // in one order (at n = 2048 this was up to 2% faster than packing on demand)
       const bool upfront = !prepacked && nt > 1 && kc * nc * int64_t(sizeof(T)) > (int64_t(4) << 20);
@@ -166,7 +167,7 @@ void run(const GemmArgs& g, bool threaded) {
           int64_t pbeg = js * panels_per, pend = std::min(npanels, pbeg + panels_per);
           if (pbeg >= pend) continue;
           if (packed_block != ib) { pack_a<T>(mk, A, g.rsa, g.csa, i0, m, k0, kc, mr, g.negate, Ap); packed_block = ib; }
-          const int64_t cnt = pend - pbeg, rot = prepacked || upfront ? 0 : ib * cnt / mblocks;
+          const int64_t cnt = pend - pbeg, rot = prepacked || upfront ? 0 : (ib % nt) * cnt / nt;
           for (int64_t q = 0; q < cnt; ++q) {
             const int64_t p = pbeg + (q + rot) % cnt;
             int64_t jj = p * nr, w = std::min<int64_t>(nr, nc - jj);
