@@ -17,11 +17,12 @@ namespace mnnx {
 
 namespace {
 
-// Depth of a packed slice: the B micro-panel (kc x nr) sits in L2 next to the A block. Measured on
-// Zen 4, fewer, deeper slices (fewer passes over C) beat an L1-sized micro-panel: SGEMM 210 vs 195
-// GFLOP/s at n = 1024, DGEMM 103 vs 97.
+// Depth of a float32 slice (float64: half, the same bytes): the B micro-panel (kc x nr) sits in L2
+// next to the A block. Measured on Zen 4, fewer, deeper slices (fewer passes over C) beat an
+// L1-sized micro-panel: SGEMM 210 vs 195 GFLOP/s at n = 1024; float64 at kc = 512 beat 1024 by ~2%
+// (its A block and B micro-panel then leave a quarter of L2 free).
 constexpr int64_t kKC = 1024;
-constexpr int64_t kMC = 192;   // rows of a packed float32 A block (kMC x kKC: 768 KiB of the 1 MiB L2)
+constexpr int64_t kMC = 192;   // rows of a packed A block (kMC x kc: 768 KiB of the 1 MiB L2)
 constexpr int64_t kNC = 3072;  // columns of a packed B block (in L3)
 
 
@@ -58,16 +59,22 @@ void pack_a(const GemmMicro& mk, const T* A, int64_t rsa, int64_t csa, int64_t i
 }
 
 template <class T>
-void pack_b_t(const T* B, int64_t rsb, int64_t csb, int64_t N, int64_t k0, int64_t kc, int64_t j0, int64_t nc, int nr, T* dst) {
+void pack_b_t(const GemmMicro& mk, const T* B, int64_t rsb, int64_t csb, int64_t N, int64_t k0, int64_t kc, int64_t j0,
+              int64_t nc, T* dst) {
+  const int nr = mk.nr;
   for (int64_t jp = 0; jp < nc; jp += nr) {
     int64_t n = std::min<int64_t>(nr, N - (j0 + jp));
     n = std::max<int64_t>(0, std::min<int64_t>(n, nc - jp));
     const T* src = B + k0 * rsb + (j0 + jp) * csb;
+    if (n == nr && csb == 1) {  // a whole panel of a row-major B: the per-ISA vector copy
+      mk.pack_b(src, rsb, kc, dst);
+      dst += kc * nr;
+      continue;
+    }
     for (int64_t k = 0; k < kc; ++k) {
       T* d = dst + k * nr;
       const T* s = src + k * rsb;
-      if (csb == 1) for (int64_t j = 0; j < n; ++j) d[j] = s[j];  // short rows: a loop beats a memcpy call
-      else for (int64_t j = 0; j < n; ++j) d[j] = s[j * csb];
+      for (int64_t j = 0; j < n; ++j) d[j] = s[j * csb];
       for (int64_t j = n; j < nr; ++j) d[j] = T(0);
     }
     dst += kc * nr;
@@ -103,13 +110,17 @@ void run(const GemmArgs& g, bool threaded) {
   }
   int nt = threaded ? num_threads() : 1;
   // row blocks: at least one per thread when there are rows enough, each a multiple of mr
-  const int64_t mcl = kMC * 4 / int64_t(sizeof(T));  // the same bytes of A per block for float64
-  int64_t mblocks = std::max<int64_t>((M + mcl - 1) / mcl, std::min<int64_t>(nt, (M + mr - 1) / mr));
+  int64_t mblocks = std::max<int64_t>((M + kMC - 1) / kMC, std::min<int64_t>(nt, (M + mr - 1) / mr));
   if (mblocks > nt) mblocks = (mblocks + nt - 1) / nt * nt;  // whole rounds: no thread idles at the end
-  int64_t mc = ((M + mblocks - 1) / mblocks + mr - 1) / mr * mr;
-  mblocks = (M + mc - 1) / mc;
+  // blocks of whole row panels, their counts differing by at most one (equal-rows-then-a-short-one
+  // left one thread 3% more work at n = 1024 and 2048)
+  const int64_t rpanels = (M + mr - 1) / mr;
+  mblocks = std::min(mblocks, rpanels);
+  const int64_t mc = (rpanels + mblocks - 1) / mblocks * mr;  // the largest block
+  auto block_row = [&](int64_t ib) { return std::min(M, ib * rpanels / mblocks * mr); };
   int64_t nc_max = std::min<int64_t>(kNC, (N + nr - 1) / nr * nr);
-  int64_t kc_max = (K + (K + kKC - 1) / kKC - 1) / ((K + kKC - 1) / kKC);  // equal slices: no thin last one
+  const int64_t kcl = kKC * 4 / int64_t(sizeof(T));  // float64: half as deep, the same bytes per packed row
+  int64_t kc_max = (K + (K + kcl - 1) / kcl - 1) / ((K + kcl - 1) / kcl);  // equal slices: no thin last one
   PoolBuf bbuf(static_cast<size_t>(kc_max) * nc_max * sizeof(T));
   std::unique_ptr<std::atomic<int>[]> ready(new std::atomic<int>[(nc_max + nr - 1) / nr]);  // 0 unpacked, 1 packing, 2 packed
   T* Bp = static_cast<T*>(bbuf.p);
@@ -127,7 +138,7 @@ void run(const GemmArgs& g, bool threaded) {
         for (int64_t p = p0; p < p1; ++p) {
           int64_t jj = p * nr, w = std::min<int64_t>(nr, nc - jj);
           if (g.pack_b) g.pack_b(g.pack_ctx, k0, kc, j0 + jj, w, nr, Bp + p * kc * nr);
-          else pack_b_t<T>(static_cast<const T*>(g.B), g.rsb, g.csb, N, k0, kc, j0 + jj, w, nr, Bp + p * kc * nr);
+          else pack_b_t<T>(mk, static_cast<const T*>(g.B), g.rsb, g.csb, N, k0, kc, j0 + jj, w, Bp + p * kc * nr);
         }
       };
       const T* prepacked = static_cast<const T*>(g.b_packed);
@@ -163,7 +174,7 @@ void run(const GemmArgs& g, bool threaded) {
         int64_t packed_block = -1;
         for (int64_t t = t0; t < t1; ++t) {
           int64_t ib = t / nsplit, js = t % nsplit;
-          int64_t i0 = ib * mc, m = std::min(mc, M - i0);
+          int64_t i0 = block_row(ib), m = block_row(ib + 1) - i0;
           int64_t pbeg = js * panels_per, pend = std::min(npanels, pbeg + panels_per);
           if (pbeg >= pend) continue;
           if (packed_block != ib) { pack_a<T>(mk, A, g.rsa, g.csa, i0, m, k0, kc, mr, g.negate, Ap); packed_block = ib; }
@@ -210,12 +221,6 @@ void run(const GemmArgs& g, bool threaded) {
 }
 
 }  // namespace
-
-void pack_b_strided(DType dt, const void* B, int64_t rsb, int64_t csb, int64_t N, int64_t k0, int64_t kc, int64_t j0,
-                    int64_t nc, int nr, void* dst) {
-  if (dt == DType::FLOAT32) pack_b_t<float>(static_cast<const float*>(B), rsb, csb, N, k0, kc, j0, nc, nr, static_cast<float*>(dst));
-  else pack_b_t<double>(static_cast<const double*>(B), rsb, csb, N, k0, kc, j0, nc, nr, static_cast<double*>(dst));
-}
 
 bool gemm_affine(const DenseAffine& a, DType dt, int64_t base, int64_t M, int64_t N, GemmAffine* g) {
   *g = GemmAffine{};

@@ -61,8 +61,4 @@ int gemm_nr(DType dt);
 // threaded: split over the pool (false when the caller already runs one GEMM per thread)
 void gemm(const GemmArgs& g, bool threaded = true);
 
-// Pack rows [k0, k0+kc), columns [j0, j0+nc) of a strided B (the default PackBFn's work).
-void pack_b_strided(DType dt, const void* B, int64_t rsb, int64_t csb, int64_t N, int64_t k0, int64_t kc,
-                    int64_t j0, int64_t nc, int nr, void* dst);
-
 }  // namespace mnnx

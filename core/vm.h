@@ -45,10 +45,14 @@ using GemmMicroFn = void (*)(int64_t kc, const void* A, const void* B, void* C, 
 // Packs mr full rows of a row-major A panel (row stride rsa, kc contiguous values each) into kc steps
 // of mr values: a transpose, vectorized per ISA.
 using GemmPackAFn = void (*)(const void* A, int64_t rsa, int64_t kc, void* dst);
+// Packs nr full columns of a row-major B (row stride rsb, nr contiguous values in each of kc rows)
+// into kc steps of nr values: whole-vector copies.
+using GemmPackBFn = void (*)(const void* B, int64_t rsb, int64_t kc, void* dst);
 struct GemmMicro {
   int mr, nr;
   GemmMicroFn fn;
   GemmPackAFn pack_a;
+  GemmPackBFn pack_b;
 };
 
 // Depthwise convolution: one output plane (OH x OW) from a zero-padded input plane with rows of PW
