@@ -18,7 +18,7 @@ struct Pt {
 
 // The canvas: an (h, w, c) image of any depth and the color already converted to one pixel's bytes.
 struct Canvas {
-  Image img;
+  HwcImage img;
   int pix;               // bytes per pixel
   uint8_t color[32];     // one pixel
   double color_f[4];     // the color as given, for anti-aliased blending (8U only)

@@ -8,7 +8,7 @@
 
 namespace mnnx::cv {
 
-void canny(const Image& dx, const Image& dy, const Image& dst, int low, int high, bool l2) {
+void canny(const HwcImage& dx, const HwcImage& dy, const HwcImage& dst, int low, int high, bool l2) {
   const int H = dx.h, W = dx.w, C = dx.c;
   // Magnitude rows padded by one zero pixel each side (and a zero row above and below).
   const int MW = W + 2;

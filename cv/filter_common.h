@@ -8,21 +8,16 @@
 #include <vector>
 
 #include "cv/border.h"
-
-// Hot loops compiled twice (baseline and AVX2), picked by the loader; a no-op where ifuncs are missing.
-#if defined(__x86_64__) && defined(__linux__) && !defined(__clang__)
-#define MNNX_CV_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define MNNX_CV_CLONES
-#endif
+#include "cv/image.h"  // MNNX_CV_CLONES
 
 namespace mnnx::cv {
 
 // Element kinds the kernels read and write (cv2 depth codes).
-enum Depth : int { D_8U = 0, D_8S = 1, D_16U = 2, D_16S = 3, D_32S = 4, D_32F = 5, D_64F = 6 };
+enum CvDepth : int { D_8U = 0, D_8S = 1, D_16U = 2, D_16S = 3, D_32S = 4, D_32F = 5, D_64F = 6 };
 
-// A C-contiguous HWC image (2-D images arrive with c == 1).
-struct Image {
+// A C-contiguous HWC image (2-D images arrive with c == 1): the filters' view, simpler than Image
+// (no row step), and named apart from it so the two never meet under one name at link time.
+struct HwcImage {
   void* data;
   int h, w, c;
   int depth;
@@ -35,7 +30,7 @@ inline int ring_slot(int v, int n) { return ((v % n) + n) % n; }
 // One source row extended left by `left` and right by `right` pixels through the border rule, converted
 // to T; a row outside the image under BORDER_CONSTANT is `fill` everywhere.
 template <class S, class T>
-void extend_row(const Image& src, int y, int left, int right, int border, T fill, T* out) {
+void extend_row(const HwcImage& src, int y, int left, int right, int border, T fill, T* out) {
   const int c = src.c, w = src.w;
   const int sy = border_index(y, src.h, border);
   const int n = (w + left + right) * c;

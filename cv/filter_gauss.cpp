@@ -148,7 +148,7 @@ void edge_pixels(const uint8_t* s, int w, int C, int x0, int x1, int border, uin
 
 }  // namespace
 
-void gaussian_u8(const Image& src, const Image& dst, const std::vector<uint16_t>& kx,
+void gaussian_u8(const HwcImage& src, const HwcImage& dst, const std::vector<uint16_t>& kx,
                  const std::vector<uint16_t>& ky, int border) {
   const int C = src.c, W = src.w, WC = W * C, kw = int(kx.size()), kh = int(ky.size());
   const int ax = kw / 2, ay = kh / 2;

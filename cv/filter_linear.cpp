@@ -25,7 +25,7 @@ MNNX_CV_CLONES void store_row(D* __restrict out, const float* __restrict acc, fl
 }
 
 template <class S, class D>
-void sep_run(const Image& src, const Image& dst, const float* kx, int kw, const float* ky, int kh, int ax, int ay,
+void sep_run(const HwcImage& src, const HwcImage& dst, const float* kx, int kw, const float* ky, int kh, int ax, int ay,
              float delta, int border) {
   const int C = src.c, WC = src.w * C;
   parallel_for(src.h, kRowGrain, [&](int64_t y0, int64_t y1, int) {
@@ -50,7 +50,7 @@ void sep_run(const Image& src, const Image& dst, const float* kx, int kw, const 
 }
 
 template <class S, class D>
-void f2d_run(const Image& src, const Image& dst, const float* k, int kh, int kw, int ax, int ay, float delta,
+void f2d_run(const HwcImage& src, const HwcImage& dst, const float* k, int kh, int kw, int ax, int ay, float delta,
              int border) {
   const int C = src.c, WC = src.w * C, EW = (src.w + kw - 1) * C;
   parallel_for(src.h, kRowGrain, [&](int64_t y0, int64_t y1, int) {
@@ -82,13 +82,13 @@ void f2d_run(const Image& src, const Image& dst, const float* k, int kh, int kw,
 
 }  // namespace
 
-void sep_filter(const Image& src, const Image& dst, const std::vector<float>& kx, const std::vector<float>& ky,
+void sep_filter(const HwcImage& src, const HwcImage& dst, const std::vector<float>& kx, const std::vector<float>& ky,
                 int ax, int ay, float delta, int border) {
   MNNX_LINEAR_DISPATCH(sep_run, src, dst, kx.data(), int(kx.size()), ky.data(), int(ky.size()), ax, ay, delta,
                        border);
 }
 
-void filter_2d(const Image& src, const Image& dst, const std::vector<float>& k, int kh, int kw, int ax, int ay,
+void filter_2d(const HwcImage& src, const HwcImage& dst, const std::vector<float>& k, int kh, int kw, int ax, int ay,
                float delta, int border) {
   MNNX_LINEAR_DISPATCH(f2d_run, src, dst, k.data(), kh, kw, ax, ay, delta, border);
 }
@@ -112,7 +112,7 @@ MNNX_CV_CLONES static void box_col_step(int32_t* __restrict sum, const uint16_t*
   }
 }
 
-void box_u8(const Image& src, const Image& dst, int kw, int kh, int ax, int ay, float scale, int border) {
+void box_u8(const HwcImage& src, const HwcImage& dst, int kw, int kh, int ax, int ay, float scale, int border) {
   const int C = src.c, WC = src.w * C;
   parallel_for(src.h, kRowGrain, [&](int64_t y0, int64_t y1, int) {
     std::vector<uint8_t> ext(size_t(src.w + kw - 1) * C);

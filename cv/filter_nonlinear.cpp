@@ -14,7 +14,7 @@ namespace {
 
 // 8U median: one 256-bin histogram per channel slides along the row (Huang); the median moves by a few
 // bins per step, tracked with the count of values below it.
-void median_u8(const Image& src, const Image& dst, int k) {
+void median_u8(const HwcImage& src, const HwcImage& dst, int k) {
   const int C = src.c, W = src.w, H = src.h, r = k / 2, half = k * k / 2;
   parallel_for(H, 8, [&](int64_t y0, int64_t y1, int) {
     std::vector<const uint8_t*> rows(k);
@@ -114,7 +114,7 @@ MNNX_CV_CLONES void sort_blocks(T* v, const std::pair<int, int>* net, int count)
 // 3x3 and 5x5 medians: the k*k window values of a block of outputs run through a selection network at
 // once (compare-exchanges over whole blocks vectorize).
 template <class T>
-void median_network(const Image& src, const Image& dst, int k) {
+void median_network(const HwcImage& src, const HwcImage& dst, int k) {
   const int C = src.c, WC = src.w * C, r = k / 2, n = k * k;
   int mid = 0;
   const auto net = median_network_pairs(n, &mid);
@@ -141,7 +141,7 @@ void median_network(const Image& src, const Image& dst, int k) {
 // cv2's bilateral filter: a disc of radius r, space weights exp(-d^2 / 2 ss^2), color weights of the summed
 // absolute channel difference exp(-D^2 / 2 sc^2) (a table for 8U), border through the given mode.
 template <class T>
-void bilateral_run(const Image& src, const Image& dst, int radius, double sc, double ss, int border) {
+void bilateral_run(const HwcImage& src, const HwcImage& dst, int radius, double sc, double ss, int border) {
   const int C = src.c, W = src.w, H = src.h, d = 2 * radius + 1;
   const double gc = -0.5 / (sc * sc), gs = -0.5 / (ss * ss);
   std::vector<float> space_w;
@@ -191,13 +191,13 @@ void bilateral_run(const Image& src, const Image& dst, int radius, double sc, do
 
 }  // namespace
 
-void median(const Image& src, const Image& dst, int k) {
+void median(const HwcImage& src, const HwcImage& dst, int k) {
   if (src.depth == D_8U) return k <= 5 ? median_network<uint8_t>(src, dst, k) : median_u8(src, dst, k);
   if (src.depth == D_32F) return median_network<float>(src, dst, k);
   fail(ErrKind::TYPE, "medianBlur: unsupported depth");
 }
 
-void bilateral(const Image& src, const Image& dst, int d, double sigma_color, double sigma_space, int border) {
+void bilateral(const HwcImage& src, const HwcImage& dst, int d, double sigma_color, double sigma_space, int border) {
   if (sigma_color <= 0) sigma_color = 1;
   if (sigma_space <= 0) sigma_space = 1;
   int radius = d <= 0 ? int(std::lrint(sigma_space * 1.5)) : d / 2;

@@ -21,7 +21,7 @@ MNNX_CV_CLONES void pick_into(T* __restrict acc, const T* __restrict src, int n)
 }
 
 template <class T, bool kMax>
-void morph_rect(const Image& src, const Image& dst, int kh, int kw, int ax, int ay, int border, T fill) {
+void morph_rect(const HwcImage& src, const HwcImage& dst, int kh, int kw, int ax, int ay, int border, T fill) {
   const int C = src.c, WC = src.w * C;
   parallel_for(src.h, 16, [&](int64_t y0, int64_t y1, int) {
     std::vector<T> ext(size_t(src.w + kw - 1) * C), ring(size_t(kh) * WC);
@@ -42,7 +42,7 @@ void morph_rect(const Image& src, const Image& dst, int kh, int kw, int ax, int 
 }
 
 template <class T, bool kMax>
-void morph_cells(const Image& src, const Image& dst, const std::vector<uint8_t>& el, int kh, int kw, int ax, int ay,
+void morph_cells(const HwcImage& src, const HwcImage& dst, const std::vector<uint8_t>& el, int kh, int kw, int ax, int ay,
                  int border, T fill) {
   const int C = src.c, WC = src.w * C, EW = (src.w + kw - 1) * C;
   parallel_for(src.h, 16, [&](int64_t y0, int64_t y1, int) {
@@ -65,7 +65,7 @@ void morph_cells(const Image& src, const Image& dst, const std::vector<uint8_t>&
 }
 
 template <class T, bool kMax>
-void morph_run(const Image& src, const Image& dst, const std::vector<uint8_t>& el, int kh, int kw, int ax, int ay,
+void morph_run(const HwcImage& src, const HwcImage& dst, const std::vector<uint8_t>& el, int kh, int kw, int ax, int ay,
                int border, double border_value) {
   // An infinite border value (cv2's default, DBL_MAX) never wins: the neutral extreme of the type.
   T fill;
@@ -83,7 +83,7 @@ void morph_run(const Image& src, const Image& dst, const std::vector<uint8_t>& e
 
 }  // namespace
 
-void morph(const Image& src, const Image& dst, const std::vector<uint8_t>& element, int kh, int kw, int ax, int ay,
+void morph(const HwcImage& src, const HwcImage& dst, const std::vector<uint8_t>& element, int kh, int kw, int ax, int ay,
            bool dilate, int border, double border_value) {
   if (src.depth == D_8U) {
     if (dilate) return morph_run<uint8_t, true>(src, dst, element, kh, kw, ax, ay, border, border_value);

@@ -105,7 +105,7 @@ constexpr Run<float> kAvx2F32[5] = {threshold_avx2_f32<0>, threshold_avx2_f32<1>
 #endif
 
 template <class T>
-void threshold_split(const Image& src, const Image& dst, T t, T m, int type, void (*avx2_run)(const T*, T*, int64_t, T, T)) {
+void threshold_split(const HwcImage& src, const HwcImage& dst, T t, T m, int type, void (*avx2_run)(const T*, T*, int64_t, T, T)) {
   const int64_t n = int64_t(src.h) * src.w * src.c;
   // A 1080p frame (2-6 MB in and out) stays in L3, where one core streams at about half the speed of
   // two: split it over both threads (cv2 does too), in chunks of >= 64 KiB so that a 2 MB gray frame
@@ -122,7 +122,7 @@ void threshold_split(const Image& src, const Image& dst, T t, T m, int type, voi
 
 }  // namespace
 
-void threshold(const Image& src, const Image& dst, double thresh, double maxval, int type) {
+void threshold(const HwcImage& src, const HwcImage& dst, double thresh, double maxval, int type) {
   if (type < 0 || type > 4) fail(ErrKind::VALUE, "threshold: unknown type");
   // the engine's ISA choice: mnnx.debug.force_isa("generic") selects the baseline loop for tests
   const bool avx2 = std::strcmp(isa_name(), "generic") != 0;

@@ -32,13 +32,13 @@ int depth_of(nb::dlpack::dtype t) {
 }
 
 template <class A>
-cv::Image image(const A& a) {
+cv::HwcImage image(const A& a) {
   if (a.ndim() != 3) fail(ErrKind::VALUE, "mnnx.cv: expected an (h, w, c) array");
-  return cv::Image{const_cast<void*>(static_cast<const void*>(a.data())), int(a.shape(0)), int(a.shape(1)),
+  return cv::HwcImage{const_cast<void*>(static_cast<const void*>(a.data())), int(a.shape(0)), int(a.shape(1)),
                    int(a.shape(2)), depth_of(a.dtype())};
 }
 
-void same_size(const cv::Image& a, const cv::Image& b) {
+void same_size(const cv::HwcImage& a, const cv::HwcImage& b) {
   if (a.h != b.h || a.w != b.w) fail(ErrKind::VALUE, "mnnx.cv: source and destination sizes differ");
 }
 
