@@ -26,11 +26,11 @@ constexpr int64_t kMC = 192;   // rows of a packed A block (kMC x kc: 768 KiB of
 constexpr int64_t kNC = 3072;  // columns of a packed B block (in L3)
 
 
-struct PoolBuf {
+struct PackBuf {  // a packed block, in huge pages where the kernel grants them
   void* p = nullptr;
   size_t n = 0;
-  explicit PoolBuf(size_t bytes) : p(pool_alloc(bytes)), n(bytes) {}
-  ~PoolBuf() { pool_free(p, n); }
+  explicit PackBuf(size_t bytes) : p(pool_alloc_huge(bytes)), n(bytes) {}
+  ~PackBuf() { pool_free_huge(p, n); }
 };
 
 template <class T>
@@ -121,10 +121,10 @@ void run(const GemmArgs& g, bool threaded) {
   int64_t nc_max = std::min<int64_t>(kNC, (N + nr - 1) / nr * nr);
   const int64_t kcl = kKC * 4 / int64_t(sizeof(T));  // float64: half as deep, the same bytes per packed row
   int64_t kc_max = (K + (K + kcl - 1) / kcl - 1) / ((K + kcl - 1) / kcl);  // equal slices: no thin last one
-  PoolBuf bbuf(static_cast<size_t>(kc_max) * nc_max * sizeof(T));
+  PackBuf bbuf(static_cast<size_t>(kc_max) * nc_max * sizeof(T));
   std::unique_ptr<std::atomic<int>[]> ready(new std::atomic<int>[(nc_max + nr - 1) / nr]);  // 0 unpacked, 1 packing, 2 packed
   T* Bp = static_cast<T*>(bbuf.p);
-  size_t abytes = static_cast<size_t>(mc) * kc_max * sizeof(T) + 64;
+  size_t abytes = static_cast<size_t>(mc) * kc_max * sizeof(T);
   for (int64_t j0 = 0; j0 < N; j0 += nc_max) {
     int64_t nc = std::min(nc_max, N - j0);
     int64_t npanels = (nc + nr - 1) / nr;
@@ -163,10 +163,9 @@ void run(const GemmArgs& g, bool threaded) {
         return Bp + p * kc * nr;
       };
       auto task = [&](int64_t t0, int64_t t1, int) {
-        thread_local std::unique_ptr<char[]> abuf;
-        thread_local size_t abuf_n = 0;
-        if (abuf_n < abytes) { abuf.reset(new char[abytes]); abuf_n = abytes; }
-        T* Ap = reinterpret_cast<T*>((reinterpret_cast<uintptr_t>(abuf.get()) + 63) & ~uintptr_t(63));
+        thread_local std::unique_ptr<PackBuf> abuf;  // this thread's packed A block, kept
+        if (!abuf || abuf->n < abytes) abuf = std::make_unique<PackBuf>(abytes);
+        T* Ap = static_cast<T*>(abuf->p);
         alignas(64) T edge[16 * 64];
         alignas(64) T rowb[16], colb[64];  // the tile's biases (af), zero-padded
         GemmTileEpi te{rowb, colb, af ? af->lo : 0, af ? af->hi : 0};

@@ -2,12 +2,20 @@
 scheduler fuses into the convolution's epilogue together with any activation that follows."""
 from .. import _C
 from .._tensor import operand
-from ..numpy import reshape, concatenate, zeros
+from ..numpy import concatenate, zeros
 
 __all__ = ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d"]
 
 
+def reshape(x, shape):
+    """A graph reshape: these operands are the conv's own, never a view the caller holds (numpy's
+    view-tracking reshape cost a third of a small conv2d call)."""
+    return _C.reshape(x, list(shape))
+
+
 def _pair(v, name, n=2):
+    if type(v) is int:  # the common case first: this is on every call's path
+        return (v,) * n
     if isinstance(v, (tuple, list)):
         if len(v) == 1:
             v = tuple(v) * n
@@ -41,7 +49,7 @@ def _bias(y, bias, out_channels, name):
     b = operand(bias)
     if b.ndim != 1 or b.shape[0] != out_channels:
         raise ValueError(f"{name}: bias must have shape ({out_channels},), got {tuple(b.shape)}")
-    return y + reshape(b, (1, out_channels) + (1,) * (y.ndim - 2))
+    return y + _C.reshape(b, [1, out_channels] + [1] * (y.ndim - 2))
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):  # noqa: A002
