@@ -1,6 +1,5 @@
 #include "core/allocator.h"
 
-#include <algorithm>
 #include <cstdlib>
 #include <sys/mman.h>
 #include <map>
@@ -64,7 +63,8 @@ void pool_free(void* p, size_t bytes) {
 }
 
 void* pool_alloc_huge(size_t bytes) {
-  size_t n = (std::max<size_t>(bytes, 1) + kHuge - 1) / kHuge * kHuge;
+  if (bytes < kHuge / 2) return pool_alloc(bytes);  // small: not worth up to 2 MiB of memory
+  size_t n = (bytes + kHuge - 1) / kHuge * kHuge;
   if (void* p = take(huge_cache, n)) return p;
   void* p = std::aligned_alloc(kHuge, n);
   if (!p) out_of_memory(bytes);
@@ -75,7 +75,8 @@ void* pool_alloc_huge(size_t bytes) {
 }
 
 void pool_free_huge(void* p, size_t bytes) {
-  size_t n = (std::max<size_t>(bytes, 1) + kHuge - 1) / kHuge * kHuge;
+  if (bytes < kHuge / 2) return pool_free(p, bytes);
+  size_t n = (bytes + kHuge - 1) / kHuge * kHuge;
   if (!keep(huge_cache, p, n)) std::free(p);
 }
 
