@@ -162,7 +162,19 @@ void run(const GemmArgs& g, bool threaded) {
         }
         return Bp + p * kc * nr;
       };
-      auto task = [&](int64_t t0, int64_t t1, int) {
+      // Tasks are (row block, column range) pairs taken in turn; within a task the panels are claimed
+      // one at a time, so a thread that runs out of tasks joins the task with the most panels left
+      // (packing its A block too) instead of idling while a slower thread finishes: on these VMs
+      // one vCPU often runs slower than the other for a while.
+      const int64_t ntasks = mblocks * nsplit;
+      std::unique_ptr<std::atomic<int64_t>[]> claimed(new std::atomic<int64_t>[ntasks]);
+      for (int64_t t = 0; t < ntasks; ++t) claimed[t].store(0, std::memory_order_relaxed);
+      std::atomic<int64_t> next_task{0};
+      auto span = [&](int64_t t, int64_t* pbeg) {  // panels [pbeg, pbeg + count) of task t
+        *pbeg = t % nsplit * panels_per;
+        return std::max<int64_t>(0, std::min(npanels, *pbeg + panels_per) - *pbeg);
+      };
+      auto worker = [&](int64_t, int64_t, int) {
         thread_local std::unique_ptr<PackBuf> abuf;  // this thread's packed A block, kept
         if (!abuf || abuf->n < abytes) abuf = std::make_unique<PackBuf>(abytes);
         T* Ap = static_cast<T*>(abuf->p);
@@ -171,14 +183,22 @@ void run(const GemmArgs& g, bool threaded) {
         GemmTileEpi te{rowb, colb, af ? af->lo : 0, af ? af->hi : 0};
         const GemmTileEpi* tep = af && last ? &te : nullptr;
         int64_t packed_block = -1;
-        for (int64_t t = t0; t < t1; ++t) {
-          int64_t ib = t / nsplit, js = t % nsplit;
-          int64_t i0 = block_row(ib), m = block_row(ib + 1) - i0;
-          int64_t pbeg = js * panels_per, pend = std::min(npanels, pbeg + panels_per);
-          if (pbeg >= pend) continue;
-          if (packed_block != ib) { pack_a<T>(mk, A, g.rsa, g.csa, i0, m, k0, kc, mr, g.negate, Ap); packed_block = ib; }
-          const int64_t cnt = pend - pbeg, rot = prepacked || upfront ? 0 : (ib % nt) * cnt / nt;
-          for (int64_t q = 0; q < cnt; ++q) {
+        for (;;) {
+          int64_t t = next_task.fetch_add(1, std::memory_order_relaxed);
+          if (t >= ntasks) {  // none left to start: help the one with the most panels unclaimed
+            int64_t most = 1, pb;  // joining costs an A block's packing: worth it for 2 panels or more
+            t = -1;
+            for (int64_t u = 0; u < ntasks; ++u) {
+              int64_t left = span(u, &pb) - claimed[u].load(std::memory_order_relaxed);
+              if (left > most) { most = left; t = u; }
+            }
+            if (t < 0) return;
+          }
+          int64_t pbeg, cnt = span(t, &pbeg);
+          const int64_t ib = t / nsplit, i0 = block_row(ib), m = block_row(ib + 1) - i0;
+          const int64_t rot = prepacked || upfront ? 0 : (ib % nt) * cnt / nt;
+          for (int64_t q; (q = claimed[t].fetch_add(1, std::memory_order_relaxed)) < cnt;) {
+            if (packed_block != ib) { pack_a<T>(mk, A, g.rsa, g.csa, i0, m, k0, kc, mr, g.negate, Ap); packed_block = ib; }
             const int64_t p = pbeg + (q + rot) % cnt;
             int64_t jj = p * nr, w = std::min<int64_t>(nr, nc - jj);
             const T* bp = panel(p);
@@ -208,13 +228,12 @@ void run(const GemmArgs& g, bool threaded) {
                   for (int64_t j = 0; j < w; ++j) c[i * g.ldc + j] = edge[i * nr + j];
               }
             }
+            if (last && ep) ep->fn(ep->ctx, i0, m, j0 + jj, w);
           }
-          if (last && ep) ep->fn(ep->ctx, i0, m, j0 + pbeg * nr, std::min(nc, pend * nr) - pbeg * nr);
         }
       };
-      int64_t ntasks = mblocks * nsplit;
-      if (nt > 1 && ntasks > 1) parallel_for(ntasks, 1, task);
-      else task(0, ntasks, 0);
+      if (nt > 1 && ntasks * npanels > 1) parallel_for(nt, 1, worker);
+      else worker(0, 1, 0);
     }
   }
 }
