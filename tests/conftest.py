@@ -37,6 +37,29 @@ settings.register_profile("mnnx-long", parent=settings.get_profile("mnnx"), max_
 settings.register_profile("mnnx-ci", parent=settings.get_profile("mnnx"), derandomize=True)
 settings.load_profile(os.environ.get("MNNX_HYPOTHESIS_PROFILE", "mnnx-ci" if os.environ.get("CI") else "mnnx"))
 
+# ---------------------------------------------------------------- kernel variants
+def isa_params():
+    """The kernel variants as pytest params (generic, avx2, avx512), skipped where the CPU lacks one."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = set(f.read().split())
+    except OSError:
+        flags = set()
+    return [pytest.param(isa, marks=[] if need is None or need in flags else [pytest.mark.skip(reason=f"CPU lacks {need}")],
+                         id=isa) for isa, need in [("generic", None), ("avx2", "avx2"), ("avx512", "avx512f")]]
+
+
+@pytest.fixture(params=isa_params())
+def isa(request):
+    """Runs the test on each kernel variant in turn (the plan cache is cleared on every switch)."""
+    original = mnnx.debug.isa()
+    mnnx.debug.force_isa(request.param)
+    assert mnnx.debug.isa() == request.param
+    yield request.param
+    mnnx.debug.force_isa(original)
+    assert mnnx.debug.isa() == original
+
+
 # ---------------------------------------------------------------- dtypes
 BOOL = [np.dtype(np.bool_)]
 SINT = [np.dtype(t) for t in (np.int8, np.int16, np.int32, np.int64)]

@@ -33,36 +33,6 @@ REFERENCE = {
 FUNCS = list(REFERENCE)
 
 
-def cpu_flags():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("flags"):
-                    return set(line.split(":", 1)[1].split())
-    except OSError:
-        pass
-    return set()
-
-
-def isa_params():
-    flags = cpu_flags()
-    out = []
-    for isa, need in [("generic", None), ("avx2", "avx2"), ("avx512", "avx512f")]:
-        marks = [] if need is None or need in flags else [pytest.mark.skip(reason=f"CPU lacks {need}")]
-        out.append(pytest.param(isa, marks=marks, id=isa))
-    return out
-
-
-@pytest.fixture
-def isa(request):
-    original = mnnx.debug.isa()
-    mnnx.debug.force_isa(request.param)
-    assert mnnx.debug.isa() == request.param
-    yield request.param
-    mnnx.debug.force_isa(original)
-    assert mnnx.debug.isa() == original
-
-
 @functools.lru_cache(maxsize=None)
 def sweep():
     """~1.05M finite float32 values spread over every binade (a stride through the bit patterns),
@@ -121,7 +91,6 @@ def report(name, x, got, ref, d, mask):
             f"bad inputs span [{lo!r}, {hi!r}]")
 
 
-@pytest.mark.parametrize("isa", isa_params(), indirect=True)
 @pytest.mark.parametrize("name", FUNCS)
 def test_float32_within_4_ulp_normal_range(name, isa):
     x = sweep()
@@ -137,7 +106,6 @@ def test_float32_within_4_ulp_normal_range(name, isa):
     assert not msg, f"[{isa}] {msg}"
 
 
-@pytest.mark.parametrize("isa", isa_params(), indirect=True)
 @pytest.mark.parametrize("name", FUNCS)
 def test_float32_within_4_ulp_subnormal_inputs_and_results(name, isa):
     x = sweep()
@@ -156,7 +124,6 @@ SPECIAL = np.array([np.inf, -np.inf, np.nan, 0.0, -0.0, 1.0, -1.0, F32.max, -F32
                     -100.0], dtype=np.float32)
 
 
-@pytest.mark.parametrize("isa", isa_params(), indirect=True)
 @pytest.mark.parametrize("name", FUNCS)
 def test_special_values(name, isa):
     with np.errstate(all="ignore"):
@@ -175,7 +142,6 @@ def test_special_values(name, isa):
             assert ulp_distance(np.array([g]), np.array([r]))[0] <= MAX_ULP, where
 
 
-@pytest.mark.parametrize("isa", isa_params(), indirect=True)
 def test_isa_variants_agree_on_elementwise_and_reductions(isa):
     rng = np.random.default_rng(1)
     a = rng.standard_normal((257, 129)).astype(np.float32)
@@ -189,7 +155,6 @@ def test_isa_variants_agree_on_elementwise_and_reductions(isa):
     assert np.array_equal(np.asarray(mnp.asarray(i).sum(axis=0)), i.sum(axis=0))
 
 
-@pytest.mark.parametrize("isa", isa_params(), indirect=True)
 @pytest.mark.parametrize("name", ["exp", "log", "sin", "cos", "tan", "tanh", "expm1", "log1p", "arctan", "sinh",
                                   "erf", "sigmoid"])
 def test_float64_close_to_reference(name, isa):

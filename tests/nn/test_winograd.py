@@ -22,23 +22,6 @@ import mnnx.nn.functional as F
 import mnnx.numpy as mnp
 
 
-def isa_params():
-    flags = open("/proc/cpuinfo").read().split() if os.path.exists("/proc/cpuinfo") else []
-    out = []
-    for isa, need in [("generic", None), ("avx2", "avx2"), ("avx512", "avx512f")]:
-        marks = [] if need is None or need in flags else [pytest.mark.skip(reason=f"CPU lacks {need}")]
-        out.append(pytest.param(isa, marks=marks, id=isa))
-    return out
-
-
-@pytest.fixture(params=isa_params())
-def isa(request):
-    original = mnnx.debug.isa()
-    mnnx.debug.force_isa(request.param)
-    yield request.param
-    mnnx.debug.force_isa(original)
-
-
 def t64(a):
     return None if a is None else torch.from_numpy(np.array(a, dtype=np.float64))
 

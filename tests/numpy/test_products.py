@@ -132,6 +132,30 @@ def test_matmul_shape_rules(sa, sb, dtype, rng):
     compare(np.matmul, mnp.matmul, [a, b], k=sa[-1], err_msg=f"{sa} @ {sb}")
 
 
+# Shapes around the GEMM's tiles and blocks: partial row and column tiles, both tile heights (8 and
+# 12 rows on AVX-512), several K slices (1024 deep for float32, 512 for float64), several row blocks,
+# two column blocks (N over 3072), a single row or column.
+GEMM_SHAPES = [(1, 1, 1), (7, 3, 5), (64, 513, 64), (13, 1100, 33), (100, 37, 3100), (200, 2049, 70), (1, 700, 300),
+               (300, 700, 1)]
+
+
+@pytest.mark.parametrize("m,k,n", GEMM_SHAPES, ids=lambda v: str(v))
+@pytest.mark.parametrize("dtype", [F32, F64], ids=dtype_id)
+def test_gemm_on_every_isa(isa, m, k, n, dtype, rng):
+    """The packed GEMM of each kernel variant: plain, transposed A (the strided packing path), a
+    column-reversed B, and with a bias + relu epilogue fused into the tile stores."""
+    a, b = rng.uniform(-1, 1, (m, k)).astype(dtype), rng.uniform(-1, 1, (k, n)).astype(dtype)
+    bias = rng.uniform(-1, 1, n).astype(dtype)
+    at, bt = mnp.asarray(a), mnp.asarray(b)
+    bound = np.abs(a).astype(np.float64) @ np.abs(b)
+    assert_product(at @ bt, a @ b, bound, k, f"[{isa}] plain")
+    assert_product(mnp.asarray(a.T.copy()).T @ bt, a @ b, bound, k, f"[{isa}] transposed A")
+    rb = b[:, ::-1].copy()
+    assert_product(at @ mnp.asarray(rb)[:, ::-1], a @ b, bound, k, f"[{isa}] reversed B")
+    got = mnp.maximum(at @ bt + mnp.asarray(bias), 0)
+    assert_product(got, np.maximum(a @ b + bias, 0), bound + np.abs(bias), k + 1, f"[{isa}] bias + relu")
+
+
 def test_matmul_k0_gives_zeros():
     for dt in (F32, F64, I32, B):
         r = mnp.matmul(mnp.asarray(np.ones((3, 0), dt)), mnp.asarray(np.ones((0, 4), dt)))
