@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 REPEAT = 10         # timed samples per implementation (>= 7)
-PASSES = 2          # blocks per implementation (REPEAT / PASSES samples each), order reversed each pass
+PASSES = 5          # blocks per implementation (REPEAT / PASSES samples each), order reversed each pass
 WARMUP = 2          # untimed calls before each block (also builds mnnx's plan)...
 WARMUP_S = 0.2      # ...and for at least this long
 MIN_SAMPLE_S = 0.005  # a sample loops the call until it lasts at least this long (µs-scale rows)
