@@ -167,8 +167,11 @@ void run(const GemmArgs& g, bool threaded) {
       // (packing its A block too) instead of idling while a slower thread finishes: on these VMs
       // one vCPU often runs slower than the other for a while.
       const int64_t ntasks = mblocks * nsplit;
-      std::unique_ptr<std::atomic<int64_t>[]> claimed(new std::atomic<int64_t>[ntasks]);
-      for (int64_t t = 0; t < ntasks; ++t) claimed[t].store(0, std::memory_order_relaxed);
+      // per task: panels claimed, and panels finished (the thread finishing the last one runs the
+      // epilogue over the whole task at once: it costs per call, a row at a time on partial rows)
+      std::unique_ptr<std::atomic<int64_t>[]> claimed(new std::atomic<int64_t>[2 * ntasks]);
+      std::atomic<int64_t>* finished = claimed.get() + ntasks;
+      for (int64_t t = 0; t < 2 * ntasks; ++t) claimed[t].store(0, std::memory_order_relaxed);
       std::atomic<int64_t> next_task{0};
       auto span = [&](int64_t t, int64_t* pbeg) {  // panels [pbeg, pbeg + count) of task t
         *pbeg = t % nsplit * panels_per;
@@ -228,7 +231,8 @@ void run(const GemmArgs& g, bool threaded) {
                   for (int64_t j = 0; j < w; ++j) c[i * g.ldc + j] = edge[i * nr + j];
               }
             }
-            if (last && ep) ep->fn(ep->ctx, i0, m, j0 + jj, w);
+            if (last && ep && finished[t].fetch_add(1, std::memory_order_acq_rel) + 1 == cnt)
+              ep->fn(ep->ctx, i0, m, j0 + pbeg * nr, std::min(nc, (pbeg + cnt) * nr) - pbeg * nr);
           }
         }
       };
