@@ -89,19 +89,24 @@ char* resolve(const BufRef& r, const Bindings& b, const Plan& p) {
 
 void fill(char* dst, const char* elem, size_t esz, int64_t n) { gather_any(esz, elem, 0, n, dst); }
 
-// Evaluates one program over linear ranges of at most kBlock elements.
+// Evaluates one program over linear ranges of at most `block` elements (kBlock unless the caller
+// gives its registers room for more).
 class Evaluator {
  public:
-  Evaluator(const Program& p, const Bindings& b, const Plan& plan, char* regs) : p_(p), b_(b), regs_(regs) {
+  Evaluator(const Program& p, const Bindings& b, const Plan& plan, char* regs, int64_t block = kBlock)
+      : p_(p), b_(b), regs_(regs), block_(block) {
     rp_.resize(p.nregs);
+    held_.assign(p.nregs, nullptr);
+    held_n_.assign(p.nregs, 0);
     for (auto& s : p.srcs) base_.push_back(resolve(s.buf, b, plan) + s.offset * static_cast<int64_t>(dtype_size(s.dt)));
-    int64_t fill_n = std::min(kBlock, numel(p.shape));  // no block is longer than the iteration space
+    int64_t fill_n = std::min(block_, numel(p.shape));  // no block is longer than the iteration space
     for (const Instr& in : p.code)
       if (in.invariant) run(in, 0, fill_n, nullptr);
   }
 
   // Returns the block's values: a register, or the input itself when no copy is needed.
   const char* eval(int64_t s, int64_t n, char* direct_out) {
+    locate(s, n);
     size_t last = p_.code.size() - 1;
     for (size_t i = 0; i < p_.code.size(); ++i) {
       const Instr& in = p_.code[i];
@@ -122,7 +127,9 @@ class Evaluator {
 
  private:
   void run(const Instr& in, int64_t s, int64_t n, char* direct) {
-    char* w = direct ? direct : regs_ + static_cast<size_t>(in.out) * kBlock * 8;
+    char* w = direct ? direct : regs_ + static_cast<size_t>(in.out) * block_ * 8;
+    const char* held = held_[in.out];  // what the register holds now (see LOAD)
+    if (!direct) held_[in.out] = nullptr;
     switch (in.kind) {
       case Instr::LOAD: {
         const Source& src = p_.srcs[in.arg];
@@ -134,10 +141,22 @@ class Evaluator {
           fill(w, base, esz, n);
           break;
         }
-        if (!direct && D >= 1 && src.strides[D - 1] == 1 && (s % sh[D - 1]) + n <= sh[D - 1]) {
-          int64_t off = 0, rem = s;  // the block lies in one contiguous run: read it in place
-          for (int d = D - 1; d >= 0; --d) { off += (rem % sh[d]) * src.strides[d]; rem /= sh[d]; }
-          rp_[in.out] = base + off * static_cast<int64_t>(esz);
+        if (!direct && D >= 1 && (src.strides[D - 1] & ~int64_t(1)) == 0 && idx_[D - 1] + n <= sh[D - 1]) {
+          int64_t off = 0;  // the block lies in one run of the last dim
+          for (int d = 0; d < D; ++d) off += idx_[d] * src.strides[d];
+          const char* at = base + off * static_cast<int64_t>(esz);
+          if (src.strides[D - 1] == 1) {  // contiguous there: read it in place
+            rp_[in.out] = at;
+            return;
+          }
+          // constant along it (a per-channel operand): one element repeated, which the register
+          // may still hold from the previous block (a run is usually many blocks long)
+          if (held != at || held_n_[in.out] < n) {
+            fill(w, at, esz, n);
+            held_n_[in.out] = n;
+          }
+          held_[in.out] = at;
+          rp_[in.out] = w;
           return;
         }
         walk(sh, src.strides, s, n, [&](int64_t off, int64_t run, int64_t done) {
@@ -160,14 +179,47 @@ class Evaluator {
     rp_[in.out] = w;
   }
 
+  // idx_ = the multi-index of element s of the iteration space; blocks usually come in order, so it
+  // is advanced from the previous block's (no divisions but at a carry), not recomputed
+  void locate(int64_t s, int64_t n) {
+    const Shape& sh = p_.shape;
+    const int D = static_cast<int>(sh.size());
+    if (D == 0) return;
+    if (s == next_s_) {
+      idx_[D - 1] += last_n_;
+      for (int d = D - 1; d > 0 && idx_[d] >= sh[d]; --d) {
+        idx_[d - 1] += idx_[d] / sh[d];
+        idx_[d] %= sh[d];
+      }
+    } else {
+      for (int64_t d = D - 1, rem = s; d >= 0; --d) {
+        idx_[d] = rem % sh[d];
+        rem /= sh[d];
+      }
+    }
+    next_s_ = s + n;
+    last_n_ = n;
+  }
+
   const Program& p_;
   const Bindings& b_;
   char* regs_;
+  int64_t block_;
+  int64_t idx_[16] = {}, next_s_ = -1, last_n_ = 0;
   std::vector<const void*> rp_;
   std::vector<const char*> base_;
+  std::vector<const char*> held_;  // per register: the element it holds held_n_ copies of, or null
+  std::vector<int64_t> held_n_;
 };
 
-size_t regs_bytes(const Program& p) { return static_cast<size_t>(p.nregs) * kBlock * 8; }
+size_t regs_bytes(const Program& p, int64_t block = kBlock) { return static_cast<size_t>(p.nregs) * block * 8; }
+
+// An elementwise kernel's block: as long as its registers allow within ~24 KiB of L1 (up to 1024
+// elements), since each block costs a fixed walk through the program (index, loads, dispatch):
+// a short program over kBlock elements spent as long on that as on its arithmetic.
+int64_t ew_block(const Program& p) {
+  return std::clamp<int64_t>(int64_t(24 << 10) / (std::max(p.nregs, 1) * 8) / kBlock * kBlock, kBlock, 8 * kBlock);
+}
 
 // Copy [s, s+n) of a program's value into dst.
 void eval_into(Evaluator& ev, const Program& p, int64_t s, int64_t n, char* dst) {
@@ -184,11 +236,25 @@ void run_ew(const Kernel& k, const Plan& plan, const Bindings& b) {
   size_t esz = dtype_size(k.out_dt);
   char* out = resolve(k.out, b, plan) + k.out_offset * static_cast<int64_t>(esz);
   bool contiguous = is_contiguous(p.shape, k.out_strides);  // row-major: block [s, s+n) is out[s, s+n)
-  int64_t nblocks = (total + kBlock - 1) / kBlock;
-  parallel_for(nblocks, kGrainElems / kBlock, [&](int64_t b0, int64_t b1, int) {
-    Evaluator ev(p, b, plan, scratch(regs_bytes(p)));
+  const int64_t block = ew_block(p);
+  // Blocks do not straddle rows of the last dim when rows are a block long or more: a block within
+  // one row reads each operand in place or as one repeated element (a per-channel operand), where a
+  // straddling one walks every operand element by element.
+  const int64_t L = p.shape.empty() ? total : p.shape.back();
+  const int64_t per_row = L >= block ? (L + block - 1) / block : 0;
+  int64_t nblocks = per_row ? total / L * per_row : (total + block - 1) / block;
+  parallel_for(nblocks, std::max<int64_t>(1, kGrainElems / block), [&](int64_t b0, int64_t b1, int) {
+    Evaluator ev(p, b, plan, scratch(regs_bytes(p, block)), block);
     for (int64_t blk = b0; blk < b1; ++blk) {
-      int64_t s = blk * kBlock, n = std::min(kBlock, total - s);
+      int64_t s, n;
+      if (per_row) {
+        const int64_t j = blk % per_row * block;
+        s = blk / per_row * L + j;
+        n = std::min(block, L - j);
+      } else {
+        s = blk * block;
+        n = std::min(block, total - s);
+      }
       char* dst = contiguous ? out + s * static_cast<int64_t>(esz) : nullptr;
       const char* r = ev.eval(s, n, dst);
       if (contiguous) {
