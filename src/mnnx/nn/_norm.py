@@ -33,7 +33,7 @@ def _once(e):
     into the large elementwise kernel that reads it and evaluates its sqrt and divide per element
     (measured: 8x slower batch_norm); a reduction is always a kernel of its own, so summing over a
     new axis of length 1 computes e once per channel."""
-    return _mnp.sum(_C.reshape(e, [1] + list(e.shape)), axis=0)
+    return _C.reduce(OPS["sum"], _C.reshape(e, [1] + list(e.shape)), [0], False)
 
 
 def _update(stat, new, what, name):
