@@ -20,13 +20,30 @@ char* scratch(size_t bytes) {
   return reinterpret_cast<char*>((reinterpret_cast<uintptr_t>(buf.data()) + 63) & ~uintptr_t(63));
 }
 
+// One value repeated (registers of scalars and per-channel operands): with wide stores where the CPU
+// has them, since this file is built for the baseline ISA (a row's first block of a per-channel
+// operand fills up to 1024 values: as long as the block's arithmetic with 16-byte stores).
+#if defined(__x86_64__) && defined(__linux__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+void repeat32(uint32_t v, int64_t n, uint32_t* d) { for (int64_t i = 0; i < n; ++i) d[i] = v; }
+#if defined(__x86_64__) && defined(__linux__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+void repeat64(uint64_t v, int64_t n, uint64_t* d) { for (int64_t i = 0; i < n; ++i) d[i] = v; }
+
 template <class E>
 void gather(const char* base, int64_t stride, int64_t n, char* dst) {
   const E* s = reinterpret_cast<const E*>(base);
   E* d = reinterpret_cast<E*>(dst);
   if (n <= 0) return;  // an empty array's buffer may hold no element at all
-  if (stride == 0) { E v = *s; for (int64_t i = 0; i < n; ++i) d[i] = v; }
-  else for (int64_t i = 0; i < n; ++i) d[i] = s[i * stride];
+  if (stride == 0) {
+    if constexpr (sizeof(E) == 4) repeat32(*s, n, d);
+    else if constexpr (sizeof(E) == 8) repeat64(*s, n, d);
+    else { E v = *s; for (int64_t i = 0; i < n; ++i) d[i] = v; }
+  } else {
+    for (int64_t i = 0; i < n; ++i) d[i] = s[i * stride];
+  }
 }
 template <class E>
 void scatter(char* base, int64_t stride, int64_t n, const char* src) {
