@@ -115,6 +115,9 @@ class Evaluator {
     rp_.resize(p.nregs);
     held_.assign(p.nregs, nullptr);
     held_n_.assign(p.nregs, 0);
+    std::vector<int> writers(p.nregs, 0);
+    for (const Instr& in : p.code) ++writers[in.out];
+    for (int w : writers) sole_.push_back(w == 1);
     for (auto& s : p.srcs) base_.push_back(resolve(s.buf, b, plan) + s.offset * static_cast<int64_t>(dtype_size(s.dt)));
     int64_t fill_n = std::min(block_, numel(p.shape));  // no block is longer than the iteration space
     for (const Instr& in : p.code)
@@ -145,8 +148,6 @@ class Evaluator {
  private:
   void run(const Instr& in, int64_t s, int64_t n, char* direct) {
     char* w = direct ? direct : regs_ + static_cast<size_t>(in.out) * block_ * 8;
-    const char* held = held_[in.out];  // what the register holds now (see LOAD)
-    if (!direct) held_[in.out] = nullptr;
     switch (in.kind) {
       case Instr::LOAD: {
         const Source& src = p_.srcs[in.arg];
@@ -158,6 +159,8 @@ class Evaluator {
           fill(w, base, esz, n);
           break;
         }
+        const char* held = held_[in.out];
+        held_[in.out] = nullptr;
         if (!direct && D >= 1 && (src.strides[D - 1] & ~int64_t(1)) == 0 && idx_[D - 1] + n <= sh[D - 1]) {
           int64_t off = 0;  // the block lies in one run of the last dim
           for (int d = 0; d < D; ++d) off += idx_[d] * src.strides[d];
@@ -167,8 +170,9 @@ class Evaluator {
             return;
           }
           // constant along it (a per-channel operand): one element repeated, which the register
-          // may still hold from the previous block (a run is usually many blocks long)
-          if (held != at || held_n_[in.out] < n) {
+          // may still hold from the previous block (a run is usually many blocks long) when no
+          // other instruction writes it
+          if (!sole_[in.out] || held != at || held_n_[in.out] < n) {
             fill(w, at, esz, n);
             held_n_[in.out] = n;
           }
@@ -227,6 +231,7 @@ class Evaluator {
   std::vector<const char*> base_;
   std::vector<const char*> held_;  // per register: the element it holds held_n_ copies of, or null
   std::vector<int64_t> held_n_;
+  std::vector<char> sole_;  // per register: written by one instruction only
 };
 
 size_t regs_bytes(const Program& p, int64_t block = kBlock) { return static_cast<size_t>(p.nregs) * block * 8; }
