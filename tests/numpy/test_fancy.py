@@ -97,6 +97,8 @@ def test_random_index_expressions(data):
     ([0, 1], True), (True,), (False,), (np.array(1), slice(None), [0, 1]), (slice(1, None, -1), [0, 3], slice(None, None, 2)),
     ([[0, 0], [1, 1]],), (slice(None), [0], Ellipsis, [0]), ([1, 0], [3, 2], [4, 0]), (Ellipsis, [[True, False, True, False, True]]),
     (0, slice(None), [1, 2, 1]), (slice(None), 0, [1, 2, 1]), ([], ), (slice(None), []), (np.zeros((3, 4), bool),),
+    # empty masks: numpy lets a shape mismatch pass only along the mask's empty axes
+    (Ellipsis, np.zeros((0, 1), bool)), (np.zeros((3, 0), bool),), (np.zeros((0, 5), bool),), (np.zeros((0, 4), bool),),
 ])
 def test_index_cases(key):
     a = np.arange(60.0).reshape(3, 4, 5)

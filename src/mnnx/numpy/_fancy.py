@@ -92,7 +92,7 @@ class _Plan:
                 continue
             if kind == "mask":
                 for i, n in enumerate(v.shape):
-                    if x.shape[d + i] != n and v.size:  # numpy takes an empty mask as an empty index
+                    if x.shape[d + i] != n and n:  # numpy lets a mismatch pass only along a mask's empty axes
                         raise IndexError(f"boolean index did not match indexed array along axis {d + i}; size of "
                                          f"axis is {x.shape[d + i]} but size of corresponding boolean axis is {n}")
                 dims = list(range(len(shape), len(shape) + v.ndim))
