@@ -437,6 +437,10 @@ class Lowering {
       }
     }
     last[result] = ne;
+    auto row_constant = [&](int i) {
+      const Expr& e = pb.exprs[i];
+      return e.kind == Instr::LOAD && e.op != Op::COUNT && !p.srcs[e.arg].strides.empty() && p.srcs[e.arg].strides.back() == 0;
+    };
     // registers: invariant values keep theirs; others are freed at their last use
     std::vector<int> reg(ne, -1), free_regs;
     int nregs = 0;
@@ -469,8 +473,10 @@ class Lowering {
       p.code.push_back(in);
       // inputs whose last use is this instruction give their registers back (after the output took one,
       // so an instruction never writes over its own input)
+      // ... except a load that is constant along the last dim (a per-channel operand): the executor
+      // keeps its repeated value in the register from one block to the next if nothing else writes it
       for (int a : {e.a, e.b, e.c})
-        if (a >= 0 && last[a] == i && !inv[a] && reg[a] >= 0) { free_regs.push_back(reg[a]); reg[a] = -2; }
+        if (a >= 0 && last[a] == i && !inv[a] && reg[a] >= 0 && !row_constant(a)) { free_regs.push_back(reg[a]); reg[a] = -2; }
     }
     p.nregs = nregs;
     p.result = reg[result] >= 0 ? reg[result] : 0;
